@@ -1,0 +1,163 @@
+package org.newsletter.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.List;
+
+import org.newsletter.config.NewsletterProperties;
+import org.newsletter.delivery.DeliveryRepository;
+import org.newsletter.delivery.MessageSenders;
+import org.newsletter.feed.FeedList;
+import org.newsletter.feed.FeedRepository;
+import org.newsletter.issue.IssueRepository;
+import org.newsletter.job.DigestParameters;
+import org.newsletter.job.WeeklyDigestJobConfig;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts the weekly-digest job as the commands need it and turns its outcome into what the
+ * operator reads: the summary table and the exit code.
+ */
+@Component
+class DigestLauncher {
+
+	private final JobOperator jobOperator;
+
+	private final JobRepository jobRepository;
+
+	private final Job weeklyDigestJob;
+
+	private final NewsletterProperties properties;
+
+	private final FeedRepository feeds;
+
+	private final IssueRepository issues;
+
+	private final DeliveryRepository deliveries;
+
+	private final MessageSenders senders;
+
+	private final Clock clock;
+
+	DigestLauncher(JobOperator jobOperator, JobRepository jobRepository, Job weeklyDigestJob,
+			NewsletterProperties properties, FeedRepository feeds, IssueRepository issues, DeliveryRepository deliveries,
+			MessageSenders senders, Clock clock) {
+		this.jobOperator = jobOperator;
+		this.jobRepository = jobRepository;
+		this.weeklyDigestJob = weeklyDigestJob;
+		this.properties = properties;
+		this.feeds = feeds;
+		this.issues = issues;
+		this.deliveries = deliveries;
+		this.senders = senders;
+		this.clock = clock;
+	}
+
+	/** Runs the job for {@code parameters}; returns the exit code. */
+	int run(DigestParameters parameters, PrintWriter out, PrintWriter err) {
+		FeedList.read(Path.of(properties.feeds()));
+		var jobParameters = parameters.toJobParameters(clock.instant());
+		JobExecution last = jobRepository.getLastJobExecution(WeeklyDigestJobConfig.JOB_NAME, jobParameters);
+		if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
+			err.println("newsletter: the issue for cutoff " + parameters.cutoff() + " was already run (execution "
+					+ last.getId() + ", " + last.getExitStatus().getExitCode() + "); nothing to do");
+			return ExitCodes.NOTHING_TO_DO;
+		}
+		if (last != null) {
+			err.println("newsletter: the run for cutoff " + parameters.cutoff() + " did not finish (execution "
+					+ last.getId() + ", " + last.getStatus() + "); finish it with: ./newsletter restart " + last.getId());
+			return ExitCodes.FAILED;
+		}
+		if (!parameters.outbox() && !parameters.dryRun() && !senders.smtpConfigured()) {
+			out.println("No spring.mail.host is set: messages go to the outbox folder " + properties.outbox() + ".");
+		}
+		out.println("weekly-digest for cutoff " + parameters.cutoff() + (parameters.dryRun() ? " (dry run)" : ""));
+		try {
+			return report(jobOperator.start(weeklyDigestJob, jobParameters), out, err);
+		}
+		catch (JobInstanceAlreadyCompleteException ex) {
+			err.println("newsletter: the issue for cutoff " + parameters.cutoff() + " was already run; nothing to do");
+			return ExitCodes.NOTHING_TO_DO;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("the job could not start: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Prints the summary of {@code execution} and returns its exit code. */
+	int report(JobExecution execution, PrintWriter out, PrintWriter err) {
+		printSummary(execution, out);
+		if (execution.getStatus() == BatchStatus.COMPLETED) {
+			StepExecution compose = step(execution, WeeklyDigestJobConfig.COMPOSE_STEP);
+			if (compose != null && WeeklyDigestJobConfig.NOTHING_TO_SEND.equals(compose.getExitStatus().getExitCode())) {
+				out.println("Nothing to send: no new entries for this issue (use --send-empty to send anyway).");
+				return ExitCodes.NOTHING_TO_DO;
+			}
+			return ExitCodes.OK;
+		}
+		List<Throwable> failures = execution.getAllFailureExceptions();
+		String cause = failures.isEmpty() ? execution.getExitStatus().getExitDescription()
+				: OneLineErrors.rootMessage(failures.get(0));
+		err.println("newsletter: the run failed (execution " + execution.getId() + "): " + firstLine(cause));
+		err.println("Fix the cause, then finish the run with: ./newsletter restart " + execution.getId());
+		return ExitCodes.FAILED;
+	}
+
+	private void printSummary(JobExecution execution, PrintWriter out) {
+		StepExecution fetch = step(execution, WeeklyDigestJobConfig.FETCH_STEP);
+		out.println();
+		out.println("Summary");
+		if (fetch != null) {
+			out.printf("  %-10s %d ok, %d failed%n", "feeds", fetch.getWriteCount(), fetch.getProcessSkipCount());
+			Instant since = toInstant(fetch.getStartTime());
+			for (var failed : since == null ? List.<FeedRepository.FeedRecord>of() : feeds.failedSince(since)) {
+				out.printf("  %-10s   failed: %s (%s): %s%n", "", failed.title(), failed.url(), failed.lastError());
+			}
+		}
+		issues.findByJobInstance(execution.getJobInstance().getInstanceId()).ifPresent(issue -> {
+			out.printf("  %-10s %d from %d sources%n", "entries", issue.entryCount(), issue.sourceCount());
+			var counts = deliveries.counts(issue.id());
+			out.printf("  %-10s %d sent, %d failed%s%n", "messages", counts.sent(), counts.failed(),
+					DigestParameters.of(execution.getJobParameters()).outbox() || !senders.smtpConfigured()
+							? " (written to " + senders.outbox(issue.id()) + ")" : "");
+		});
+		Object archive = execution.getExecutionContext().get("archive");
+		if (archive != null) {
+			out.printf("  %-10s %s%n", "html", archive);
+		}
+		out.printf("  %-10s %s%n", "status", execution.getStatus());
+		out.printf("  %-10s %.1f s%n", "time", elapsed(execution).toMillis() / 1000.0);
+		out.flush();
+	}
+
+	private static StepExecution step(JobExecution execution, String name) {
+		return execution.getStepExecutions().stream().filter(s -> s.getStepName().equals(name)).findFirst().orElse(null);
+	}
+
+	private static Duration elapsed(JobExecution execution) {
+		Instant start = toInstant(execution.getStartTime());
+		Instant end = toInstant(execution.getEndTime());
+		return start == null ? Duration.ZERO : Duration.between(start, end == null ? Instant.now() : end);
+	}
+
+	static Instant toInstant(LocalDateTime time) {
+		return time == null ? null : time.atZone(ZoneId.systemDefault()).toInstant();
+	}
+
+	private static String firstLine(String text) {
+		return text == null ? "unknown cause" : text.strip().lines().findFirst().orElse("unknown cause");
+	}
+}

@@ -1,0 +1,90 @@
+package org.newsletter.cli;
+
+import java.io.PrintWriter;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.newsletter.delivery.DeliveryRepository;
+import org.newsletter.issue.IssueRepository;
+import org.newsletter.job.WeeklyDigestJobConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+
+/** {@code status}: the recent runs of the weekly digest. */
+@Command(name = "status", mixinStandardHelpOptions = true, header = "Lists the recent runs of the weekly digest.",
+		description = "One line per execution: id, cutoff, status, start and end, feeds ok/failed, entries, "
+				+ "messages sent/failed, exit message.",
+		footer = { "", "Example:", "  ./newsletter status --limit=5" })
+class StatusCommand implements Callable<Integer> {
+
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+	@Option(names = "--limit", paramLabel = "N", defaultValue = "10", description = "How many executions to show (default: ${DEFAULT-VALUE}).")
+	int limit;
+
+	@Spec
+	CommandSpec spec;
+
+	private final JobRepository jobRepository;
+
+	private final IssueRepository issues;
+
+	private final DeliveryRepository deliveries;
+
+	StatusCommand(JobRepository jobRepository, IssueRepository issues, DeliveryRepository deliveries) {
+		this.jobRepository = jobRepository;
+		this.issues = issues;
+		this.deliveries = deliveries;
+	}
+
+	@Override
+	public Integer call() {
+		PrintWriter out = spec.commandLine().getOut();
+		List<JobExecution> executions = new ArrayList<>();
+		for (JobInstance instance : jobRepository.getJobInstances(WeeklyDigestJobConfig.JOB_NAME, 0, limit)) {
+			executions.addAll(jobRepository.getJobExecutions(instance));
+		}
+		executions.sort(Comparator.comparing(JobExecution::getId).reversed());
+		if (executions.isEmpty()) {
+			out.println("No runs yet. Start one with: ./newsletter run");
+			return ExitCodes.OK;
+		}
+		out.printf("%-5s %-21s %-10s %-19s %-19s %-11s %-7s %-11s %s%n", "ID", "CUTOFF", "STATUS", "START", "END",
+				"FEEDS", "ENTRIES", "SENT/FAILED", "EXIT");
+		executions.stream().limit(limit).forEach(execution -> out.println(line(execution)));
+		return ExitCodes.OK;
+	}
+
+	private String line(JobExecution execution) {
+		StepExecution fetch = execution.getStepExecutions().stream()
+			.filter(s -> s.getStepName().equals(WeeklyDigestJobConfig.FETCH_STEP))
+			.findFirst()
+			.orElse(null);
+		String feeds = fetch == null ? "-" : fetch.getWriteCount() + " ok/" + fetch.getProcessSkipCount();
+		var issue = issues.findByJobInstance(execution.getJobInstance().getInstanceId());
+		String entries = issue.map(i -> Integer.toString(i.entryCount())).orElse("-");
+		String sent = issue.map(i -> deliveries.counts(i.id())).map(c -> c.sent() + "/" + c.failed()).orElse("-");
+		String exit = execution.getExitStatus().getExitCode();
+		String description = execution.getExitStatus().getExitDescription();
+		if (description != null && !description.isBlank()) {
+			exit += ": " + description.strip().lines().findFirst().orElse("");
+		}
+		return String.format("%-5d %-21s %-10s %-19s %-19s %-11s %-7s %-11s %s", execution.getId(),
+				execution.getJobParameters().getString("cutoff"), execution.getStatus(), time(execution.getStartTime()),
+				time(execution.getEndTime()), feeds, entries, sent, exit.length() > 100 ? exit.substring(0, 100) + "…" : exit);
+	}
+
+	private static String time(java.time.LocalDateTime time) {
+		return time == null ? "-" : TIME.format(time);
+	}
+}

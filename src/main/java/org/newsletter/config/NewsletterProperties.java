@@ -1,0 +1,117 @@
+package org.newsletter.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Locale;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every {@code newsletter.*} setting (DESIGN.md §7), bound once and validated at start-up.
+ *
+ * @param title the newsletter's name, used in the subject and the email's heading
+ * @param from the sender address, e.g. {@code "Weekly <news@example.org>"}
+ * @param replyTo where replies go; empty for none
+ * @param baseUrl public address of the archive and unsubscribe pages, without a trailing slash
+ * @param dataDir where the database, logs, outbox and archive live
+ * @param feeds the OPML file listing the feeds
+ * @param outboxDir where messages are written when no SMTP host is configured
+ * @param archiveDir where each sent issue is written as HTML
+ * @param templatesDir the FreeMarker templates; the jar's copies are used where a file is missing
+ * @param lateness how far before the previous cutoff an entry may be dated and still be new
+ * @param firstRunLookback on the first run, how far back before the cutoff entries count
+ * @param maxEntriesPerSource at most this many entries per source in one issue
+ * @param summaryWords an entry's summary has at most this many words
+ * @param minEntries an issue with fewer eligible entries is not sent
+ * @param unsubscribeSecret HMAC key of unsubscribe links; generated once per data dir when empty
+ * @param unsubscribeMailto optional mailto address offered in {@code List-Unsubscribe}
+ * @param locale language of dates in the email
+ * @param timeZone time zone of dates in the email
+ * @param fetch how feeds are fetched
+ * @param send how messages are sent
+ */
+@ConfigurationProperties("newsletter")
+@Validated
+public record NewsletterProperties(
+		@DefaultValue("Planet Python Weekly") @NotBlank String title,
+		@DefaultValue("Planet Python Weekly <weekly@newsletter.example>") @NotBlank String from,
+		@DefaultValue("") String replyTo,
+		@DefaultValue("https://newsletter.example") @NotBlank String baseUrl,
+		@DefaultValue("./data") @NotNull Path dataDir,
+		@DefaultValue("batch-config/feeds.opml") @NotBlank String feeds,
+		Path outboxDir,
+		Path archiveDir,
+		@DefaultValue("templates") @NotNull Path templatesDir,
+		@DefaultValue("P3D") @NotNull Duration lateness,
+		@DefaultValue("P7D") @NotNull Duration firstRunLookback,
+		@DefaultValue("10") @Min(1) int maxEntriesPerSource,
+		@DefaultValue("60") @Min(1) int summaryWords,
+		@DefaultValue("1") @Min(0) int minEntries,
+		@DefaultValue("") String unsubscribeSecret,
+		@DefaultValue("") String unsubscribeMailto,
+		@DefaultValue("en") @NotNull Locale locale,
+		@DefaultValue("UTC") @NotNull ZoneId timeZone,
+		@DefaultValue @Valid Fetch fetch,
+		@DefaultValue @Valid Send send) {
+
+	/** The outbox folder, {@code <data-dir>/outbox} unless set. */
+	public Path outbox() {
+		return outboxDir != null ? outboxDir : dataDir.resolve("outbox");
+	}
+
+	/** The archive folder, {@code <data-dir>/archive} unless set. */
+	public Path archive() {
+		return archiveDir != null ? archiveDir : dataDir.resolve("archive");
+	}
+
+	/**
+	 * How feeds are fetched.
+	 *
+	 * @param timeout connect and read timeout of one feed
+	 * @param maxBytes a feed larger than this is refused while it streams
+	 * @param concurrency how many feeds are fetched at once
+	 * @param maxRedirects how many redirects are followed
+	 * @param userAgent the {@code User-Agent} header sent
+	 */
+	public record Fetch(
+			@DefaultValue("20s") @NotNull Duration timeout,
+			@DefaultValue("10485760") @Min(1024) long maxBytes,
+			@DefaultValue("8") @Min(1) int concurrency,
+			@DefaultValue("5") @Min(0) int maxRedirects,
+			@DefaultValue("newsletter/0.1 (+https://newsletter.example)") @NotBlank String userAgent) {
+	}
+
+	/**
+	 * How messages are sent.
+	 *
+	 * @param chunkSize subscribers per chunk (one transaction of the send step)
+	 * @param connections SMTP connections used at once
+	 * @param rateLimit messages per second over all connections; 0 for no limit
+	 * @param retry how temporary SMTP failures are retried
+	 */
+	public record Send(
+			@DefaultValue("50") @Min(1) int chunkSize,
+			@DefaultValue("4") @Min(1) int connections,
+			@DefaultValue("0") @Min(0) double rateLimit,
+			@DefaultValue @Valid Retry retry) {
+	}
+
+	/**
+	 * Retries of temporary SMTP failures (4xx replies, lost connections).
+	 *
+	 * @param maxAttempts attempts per message, the first included
+	 * @param backoff wait before the second attempt, doubled for each further one
+	 */
+	public record Retry(
+			@DefaultValue("3") @Min(1) int maxAttempts,
+			@DefaultValue("2s") @NotNull Duration backoff) {
+	}
+}

@@ -1,0 +1,139 @@
+package org.newsletter.delivery;
+
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.Locale;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.jsoup.nodes.Entities;
+import org.newsletter.config.NewsletterProperties;
+import org.newsletter.issue.Issue;
+import org.newsletter.subscriber.Subscriber;
+import org.newsletter.subscriber.UnsubscribeLinks;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the MIME message of one issue for one subscriber (DESIGN.md §8): the bodies
+ * rendered once per issue with the personal parts filled in, and the bulk-mail headers.
+ */
+@Component
+public class MessageFactory {
+
+	private final Session session = Session.getInstance(new java.util.Properties());
+
+	private final NewsletterProperties properties;
+
+	private final UnsubscribeLinks unsubscribeLinks;
+
+	private final InternetAddress from;
+
+	private final String domain;
+
+	public MessageFactory(NewsletterProperties properties, UnsubscribeLinks unsubscribeLinks) throws AddressException {
+		this.properties = properties;
+		this.unsubscribeLinks = unsubscribeLinks;
+		this.from = new InternetAddress(properties.from(), true);
+		String address = from.getAddress();
+		this.domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+	}
+
+	/** The Message-ID of an issue's message to a subscriber: the same on every attempt (DESIGN.md §5). */
+	public String messageId(long issueId, long subscriberId) {
+		return "<issue-" + issueId + ".subscriber-" + subscriberId + "@" + domain + ">";
+	}
+
+	/** The message of {@code issue} for {@code subscriber}. */
+	public MimeMessage build(Issue issue, Subscriber subscriber) throws MessagingException {
+		String greeting = greeting(subscriber);
+		String unsubscribeUrl = unsubscribeLinks.url(subscriber.id());
+		String text = issue.bodyText()
+			.replace(issue.placeholder(Issue.Personal.GREETING), greeting)
+			.replace(issue.placeholder(Issue.Personal.UNSUBSCRIBE_URL), unsubscribeUrl);
+		String html = issue.bodyHtml()
+			.replace(issue.placeholder(Issue.Personal.GREETING), Entities.escape(greeting))
+			.replace(issue.placeholder(Issue.Personal.UNSUBSCRIBE_URL), Entities.escape(unsubscribeUrl));
+
+		var message = new FixedIdMessage(session, messageId(issue.id(), subscriber.id()));
+		message.setFrom(from);
+		message.setRecipient(MimeMessage.RecipientType.TO, recipient(subscriber));
+		if (!properties.replyTo().isBlank()) {
+			message.setReplyTo(InternetAddress.parse(properties.replyTo(), true));
+		}
+		message.setSubject(headerSafe(issue.subject()), StandardCharsets.UTF_8.name());
+		message.setSentDate(new Date());
+		message.setHeader("List-Id", headerSafe(properties.title()) + " <" + listId() + ">");
+		message.setHeader("List-Unsubscribe", listUnsubscribe(unsubscribeUrl));
+		message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+		message.setHeader("Precedence", "bulk");
+		message.setHeader("Auto-Submitted", "auto-generated");
+		message.setContent(alternative(text, html));
+		message.saveChanges();
+		return message;
+	}
+
+	private static MimeMultipart alternative(String text, String html) throws MessagingException {
+		var plain = new MimeBodyPart();
+		plain.setText(text, StandardCharsets.UTF_8.name(), "plain");
+		var rich = new MimeBodyPart();
+		rich.setText(html, StandardCharsets.UTF_8.name(), "html");
+		return new MimeMultipart("alternative", plain, rich);
+	}
+
+	private InternetAddress recipient(Subscriber subscriber) throws MessagingException {
+		try {
+			String name = subscriber.name() == null ? null : headerSafe(subscriber.name());
+			return new InternetAddress(subscriber.email(), name == null || name.isEmpty() ? null : name,
+					StandardCharsets.UTF_8.name());
+		}
+		catch (UnsupportedEncodingException ex) {
+			throw new MessagingException("UTF-8 unsupported", ex);
+		}
+	}
+
+	private static String greeting(Subscriber subscriber) {
+		String name = subscriber.name() == null ? "" : headerSafe(subscriber.name());
+		return name.isEmpty() ? "Hello," : "Hello " + name + ",";
+	}
+
+	private String listId() {
+		String slug = properties.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+		return (slug.isEmpty() ? "newsletter" : slug) + "." + domain;
+	}
+
+	private String listUnsubscribe(String url) {
+		String header = "<" + url + ">";
+		if (!properties.unsubscribeMailto().isBlank()) {
+			header += ", <mailto:" + headerSafe(properties.unsubscribeMailto()) + "?subject=unsubscribe>";
+		}
+		return header;
+	}
+
+	/** Nothing that enters a header keeps a control character or line break. */
+	static String headerSafe(String value) {
+		return value.replaceAll("[\\p{Cntrl}\\u2028\\u2029\\u0085]", " ").replaceAll("\\s+", " ").strip();
+	}
+
+	/** A message whose Message-ID is ours, not replaced when the message is saved. */
+	private static final class FixedIdMessage extends MimeMessage {
+
+		private final String id;
+
+		FixedIdMessage(Session session, String id) {
+			super(session);
+			this.id = id;
+		}
+
+		@Override
+		protected void updateMessageID() throws MessagingException {
+			setHeader("Message-ID", id);
+		}
+	}
+}

@@ -1,0 +1,32 @@
+package org.newsletter.delivery;
+
+import jakarta.mail.internet.MimeMessage;
+
+/**
+ * Hands messages to their way out, SMTP or the outbox folder. One instance serves one
+ * sending thread and keeps its connection open between messages.
+ */
+public interface MessageSender extends AutoCloseable {
+
+	/**
+	 * Sends one message.
+	 * @return the outcome for this recipient; a permanent refusal is an outcome, not an error
+	 * @throws DeliveryException when the message could not be handed over even after retries
+	 */
+	Outcome send(MimeMessage message) throws DeliveryException;
+
+	/** Where messages go, for the operator: "SMTP smtp.example.org:587" or the outbox folder. */
+	String destination();
+
+	@Override
+	void close();
+
+	/**
+	 * What became of one message.
+	 *
+	 * @param accepted true when the server (or the outbox) took it
+	 * @param reply the server's reply, or where the file was written
+	 */
+	record Outcome(boolean accepted, String reply) {
+	}
+}

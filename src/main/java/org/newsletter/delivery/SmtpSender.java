@@ -1,0 +1,144 @@
+package org.newsletter.delivery;
+
+import java.time.Duration;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.newsletter.config.NewsletterProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+
+/**
+ * Sends over one SMTP connection kept open across messages (DESIGN.md §2: a new connection
+ * costs about as much as a message). A 5xx reply for the recipient is that message's
+ * outcome; 4xx replies and lost connections are retried with doubling back-off, then fail.
+ */
+public class SmtpSender implements MessageSender {
+
+	private static final Logger log = LoggerFactory.getLogger(SmtpSender.class);
+
+	private final JavaMailSenderImpl mail;
+
+	private final NewsletterProperties.Retry retry;
+
+	private Transport transport;
+
+	public SmtpSender(JavaMailSenderImpl mail, NewsletterProperties.Retry retry) {
+		this.mail = mail;
+		this.retry = retry;
+	}
+
+	@Override
+	public Outcome send(MimeMessage message) throws DeliveryException {
+		Duration wait = retry.backoff();
+		for (int attempt = 1;; attempt++) {
+			try {
+				Transport connected = connected();
+				connected.sendMessage(message, message.getAllRecipients());
+				return new Outcome(true, lastReply(connected));
+			}
+			catch (MessagingException ex) {
+				int code = replyCode(ex);
+				if (code >= 500 && code < 600) {
+					return new Outcome(false, reply(ex, code));
+				}
+				disconnect();
+				if (attempt >= retry.maxAttempts()) {
+					throw new DeliveryException("SMTP " + destination() + " failed after " + attempt + " attempt"
+							+ (attempt == 1 ? "" : "s") + ": " + reply(ex, code), ex);
+				}
+				log.warn("SMTP attempt {} failed ({}); retrying in {}", attempt, reply(ex, code), wait);
+				sleep(wait);
+				wait = wait.multipliedBy(2);
+			}
+		}
+	}
+
+	private Transport connected() throws MessagingException {
+		if (transport == null || !transport.isConnected()) {
+			disconnect();
+			transport = mail.getSession().getTransport(mail.getProtocol() == null ? "smtp" : mail.getProtocol());
+			transport.connect(mail.getHost(), mail.getPort(), mail.getUsername(), mail.getPassword());
+		}
+		return transport;
+	}
+
+	/** The SMTP reply code behind a failure; 0 when there was no reply (connection trouble). */
+	static int replyCode(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (t instanceof SMTPAddressFailedException failed) {
+				return failed.getReturnCode();
+			}
+			if (t instanceof SMTPSendFailedException failed) {
+				return failed.getReturnCode();
+			}
+			if (t instanceof SMTPSenderFailedException failed) {
+				return failed.getReturnCode();
+			}
+			if (t instanceof SendFailedException failed && failed.getNextException() != null) {
+				int nested = replyCode(failed.getNextException());
+				if (nested != 0) {
+					return nested;
+				}
+			}
+		}
+		return 0;
+	}
+
+	private static String reply(MessagingException ex, int code) {
+		Throwable detail = ex;
+		if (ex instanceof SendFailedException failed && failed.getNextException() != null) {
+			detail = failed.getNextException();
+		}
+		String message = detail.getMessage() == null ? detail.getClass().getSimpleName() : detail.getMessage();
+		message = message.replaceAll("\\s+", " ").strip();
+		return code == 0 || message.startsWith(Integer.toString(code)) ? message : code + " " + message;
+	}
+
+	private static String lastReply(Transport transport) {
+		if (transport instanceof SMTPTransport smtp && smtp.getLastServerResponse() != null) {
+			return smtp.getLastServerResponse().strip();
+		}
+		return "accepted";
+	}
+
+	private static void sleep(Duration wait) throws DeliveryException {
+		try {
+			Thread.sleep(wait.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new DeliveryException("interrupted while waiting to retry", ex);
+		}
+	}
+
+	private void disconnect() {
+		if (transport != null) {
+			try {
+				transport.close();
+			}
+			catch (MessagingException ex) {
+				log.debug("closing the SMTP connection failed", ex);
+			}
+			transport = null;
+		}
+	}
+
+	@Override
+	public String destination() {
+		return mail.getHost() + ":" + (mail.getPort() > 0 ? mail.getPort() : 25);
+	}
+
+	@Override
+	public void close() {
+		disconnect();
+	}
+}

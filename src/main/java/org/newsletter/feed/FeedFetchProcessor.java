@@ -1,0 +1,61 @@
+package org.newsletter.feed;
+
+import java.util.Optional;
+
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+import org.springframework.stereotype.Component;
+
+/**
+ * The fetch step's processor: fetches and parses one feed of the list. Runs on several threads
+ * at once. Every failure, expected or not, leaves as a {@link FeedException} with its reason,
+ * which the step skips and records.
+ */
+@Component
+public class FeedFetchProcessor implements ItemProcessor<FeedSource, FeedFetchProcessor.Fetched> {
+
+	private final FeedFetcher fetcher;
+
+	private final FeedParser parser;
+
+	private final FeedRepository feeds;
+
+	public FeedFetchProcessor(FeedFetcher fetcher, FeedParser parser, FeedRepository feeds) {
+		this.fetcher = fetcher;
+		this.parser = parser;
+		this.feeds = feeds;
+	}
+
+	/**
+	 * A fetched feed.
+	 *
+	 * @param body what the server sent; null when it answered 304 Not Modified
+	 * @param feed the parsed feed; null when not modified
+	 */
+	public record Fetched(FeedSource source, FeedFetcher.Body body, ParsedFeed feed) {
+
+		public boolean notModified() {
+			return body == null;
+		}
+	}
+
+	@Override
+	public Fetched process(FeedSource source) throws FeedException {
+		try {
+			var validators = feeds.find(source.url())
+				.filter(f -> f.lastSuccessAt() != null)
+				.map(FeedRepository.FeedRecord::validators)
+				.orElse(FeedFetcher.Validators.NONE);
+			Optional<FeedFetcher.Body> body = fetcher.fetch(source.url(), validators);
+			if (body.isEmpty()) {
+				return new Fetched(source, null, null);
+			}
+			return new Fetched(source, body.get(), parser.parse(body.get()));
+		}
+		catch (FeedException ex) {
+			throw ex;
+		}
+		catch (RuntimeException | StackOverflowError ex) {
+			throw new FeedException("cannot be processed: " + FeedFetcher.describe(ex), ex);
+		}
+	}
+}

@@ -1,0 +1,213 @@
+package org.newsletter.feed;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
+
+import org.newsletter.config.NewsletterProperties;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Fetches a feed's bytes: {@code http}, {@code https} or {@code file} only, bounded in time,
+ * size and redirects, with gzip/deflate and conditional GET.
+ */
+@Component
+public class FeedFetcher {
+
+	private static final Set<String> SCHEMES = Set.of("http", "https", "file");
+
+	private final HttpClient client;
+
+	private final NewsletterProperties.Fetch settings;
+
+	public FeedFetcher(NewsletterProperties properties) {
+		this.settings = properties.fetch();
+		this.client = HttpClient.newBuilder()
+			.connectTimeout(settings.timeout())
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.build();
+	}
+
+	/** What a successful fetch returned; {@code url} is the address after redirects. */
+	public record Body(String url, byte[] bytes, String contentType, String etag, String lastModified) {
+	}
+
+	/** The validators of the previous fetch, sent back for a conditional GET. */
+	public record Validators(String etag, String lastModified) {
+
+		public static final Validators NONE = new Validators(null, null);
+	}
+
+	/**
+	 * Fetches {@code url}; empty when the server answers 304 Not Modified.
+	 * @throws FeedException with the reason when the feed cannot be had
+	 */
+	public Optional<Body> fetch(String url, Validators validators) throws FeedException {
+		URI uri = parse(url);
+		if ("file".equals(uri.getScheme())) {
+			return Optional.of(readFile(uri));
+		}
+		for (int redirects = 0; redirects <= settings.maxRedirects(); redirects++) {
+			HttpResponse<InputStream> response = send(uri, validators);
+			int status = response.statusCode();
+			if (status == 304) {
+				close(response);
+				return Optional.empty();
+			}
+			if (status >= 300 && status < 400 && status != 304) {
+				close(response);
+				String location = response.headers().firstValue("Location")
+					.orElseThrow(() -> new FeedException("HTTP " + status + " without a Location header"));
+				uri = parse(uri.resolve(location.strip()).toString());
+				if ("file".equals(uri.getScheme())) {
+					throw new FeedException("redirect to a file: URL refused");
+				}
+				continue;
+			}
+			if (status != 200) {
+				close(response);
+				throw new FeedException("HTTP " + status);
+			}
+			byte[] bytes = readBounded(decoded(response));
+			var headers = response.headers();
+			return Optional.of(new Body(uri.toString(), bytes, headers.firstValue("Content-Type").orElse(null),
+					headers.firstValue("ETag").orElse(null), headers.firstValue("Last-Modified").orElse(null)));
+		}
+		throw new FeedException("more than " + settings.maxRedirects() + " redirects");
+	}
+
+	private URI parse(String url) throws FeedException {
+		URI uri;
+		try {
+			uri = new URI(url.strip());
+		}
+		catch (URISyntaxException ex) {
+			throw new FeedException("not a URL: " + ex.getReason());
+		}
+		String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+		if (!SCHEMES.contains(scheme)) {
+			throw new FeedException("unsupported URL scheme '" + scheme + "' (only http, https and file)");
+		}
+		return uri;
+	}
+
+	private HttpResponse<InputStream> send(URI uri, Validators validators) throws FeedException {
+		var request = HttpRequest.newBuilder(uri)
+			.timeout(settings.timeout())
+			.header("User-Agent", settings.userAgent())
+			.header("Accept", "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1")
+			.header("Accept-Encoding", "gzip, deflate");
+		if (validators.etag() != null) {
+			request.header("If-None-Match", validators.etag());
+		}
+		if (validators.lastModified() != null) {
+			request.header("If-Modified-Since", validators.lastModified());
+		}
+		try {
+			return client.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+		}
+		catch (HttpConnectTimeoutException ex) {
+			throw new FeedException("connection timed out after " + settings.timeout().toSeconds() + " s", ex);
+		}
+		catch (HttpTimeoutException ex) {
+			throw new FeedException("timed out after " + settings.timeout().toSeconds() + " s", ex);
+		}
+		catch (ConnectException ex) {
+			throw new FeedException("connection refused", ex);
+		}
+		catch (IOException ex) {
+			throw new FeedException("fetch failed: " + describe(ex), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new FeedException("interrupted", ex);
+		}
+	}
+
+	private InputStream decoded(HttpResponse<InputStream> response) throws FeedException {
+		String encoding = response.headers().firstValue("Content-Encoding").orElse("").strip().toLowerCase(Locale.ROOT);
+		try {
+			return switch (encoding) {
+				case "gzip", "x-gzip" -> new GZIPInputStream(response.body());
+				case "deflate" -> new InflaterInputStream(response.body());
+				default -> response.body();
+			};
+		}
+		catch (IOException ex) {
+			throw new FeedException("bad " + encoding + " body: " + describe(ex), ex);
+		}
+	}
+
+	private Body readFile(URI uri) throws FeedException {
+		Path path;
+		try {
+			path = Path.of(uri);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new FeedException("bad file URL: " + ex.getMessage());
+		}
+		try (InputStream in = Files.newInputStream(path)) {
+			return new Body(uri.toString(), readBounded(in), null, null, null);
+		}
+		catch (NoSuchFileException ex) {
+			throw new FeedException("no such file");
+		}
+		catch (IOException ex) {
+			throw new FeedException("cannot read file: " + describe(ex), ex);
+		}
+	}
+
+	/** Reads at most max-bytes, failing as soon as the stream goes past it. */
+	private byte[] readBounded(InputStream in) throws FeedException {
+		long max = settings.maxBytes();
+		var out = new ByteArrayOutputStream();
+		byte[] buffer = new byte[16 * 1024];
+		try (in) {
+			int n;
+			while ((n = in.read(buffer)) != -1) {
+				if (out.size() + (long) n > max) {
+					throw new FeedException("larger than the limit of " + max + " bytes");
+				}
+				out.write(buffer, 0, n);
+			}
+		}
+		catch (HttpTimeoutException ex) {
+			throw new FeedException("timed out after " + settings.timeout().toSeconds() + " s", ex);
+		}
+		catch (IOException ex) {
+			throw new FeedException("download failed: " + describe(ex), ex);
+		}
+		return out.toByteArray();
+	}
+
+	private static void close(HttpResponse<InputStream> response) {
+		try {
+			response.body().close();
+		}
+		catch (IOException ex) {
+			// the response is abandoned either way
+		}
+	}
+
+	static String describe(Throwable ex) {
+		String message = ex.getMessage();
+		return message == null || message.isBlank() ? ex.getClass().getSimpleName() : message.strip();
+	}
+}

@@ -1,0 +1,131 @@
+package org.newsletter.issue;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.jsoup.Jsoup;
+import org.newsletter.config.NewsletterProperties;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Composes the issue of one job instance: the eligible entries grouped by source, capped,
+ * rendered once and stored with the entries they carry.
+ */
+@Component
+public class IssueComposer {
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final Eligibility eligibility;
+
+	private final IssueRepository issues;
+
+	private final IssueRenderer renderer;
+
+	private final NewsletterProperties properties;
+
+	private final Clock clock;
+
+	public IssueComposer(Eligibility eligibility, IssueRepository issues, IssueRenderer renderer,
+			NewsletterProperties properties, Clock clock) {
+		this.eligibility = eligibility;
+		this.issues = issues;
+		this.renderer = renderer;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/** The outcome of composing: the issue, or why there is none. */
+	public record Outcome(Optional<Issue> issue, int eligible, Eligibility.Window window) {
+	}
+
+	/**
+	 * Composes and stores the issue of {@code jobInstanceId}, or returns the one it already has
+	 * (a restart reuses what was rendered before the failure). No issue when fewer entries
+	 * than {@code min-entries} are eligible, unless {@code sendEmpty}.
+	 */
+	@Transactional
+	public Outcome compose(long jobInstanceId, Instant cutoff, boolean dryRun, boolean sendEmpty) {
+		Optional<Issue> existing = issues.findByJobInstance(jobInstanceId);
+		if (existing.isPresent()) {
+			Issue issue = existing.get();
+			return new Outcome(existing, issue.entryCount(), new Eligibility.Window(issue.windowStart(), issue.cutoff()));
+		}
+		var window = Eligibility.window(cutoff, eligibility.previousCutoff(cutoff), properties.lateness(),
+				properties.firstRunLookback());
+		List<Eligibility.Candidate> candidates = eligibility.candidates(window);
+		if (candidates.size() < Math.max(1, properties.minEntries()) && !sendEmpty) {
+			return new Outcome(Optional.empty(), candidates.size(), window);
+		}
+		String token = HexFormat.of().formatHex(RANDOM.generateSeed(12));
+		IssueContent content = content(window, candidates);
+		var rendered = renderer.render(content, Map.of(
+				"greeting", Issue.placeholder(token, Issue.Personal.GREETING),
+				"unsubscribeUrl", Issue.placeholder(token, Issue.Personal.UNSUBSCRIBE_URL)));
+		List<Long> entryIds = content.sources().stream().flatMap(s -> s.entries().stream()).map(IssueContent.Entry::id).toList();
+		var issue = new Issue(0, jobInstanceId, cutoff, window.start(), dryRun, "COMPOSED", rendered.subject(), token,
+				rendered.html(), rendered.text(), entryIds.size(), content.sources().size());
+		return new Outcome(Optional.of(issues.create(issue, entryIds, clock.instant())), candidates.size(), window);
+	}
+
+	/** Groups by source title (case-insensitive), newest first inside a group, capped per source. */
+	IssueContent content(Eligibility.Window window, List<Eligibility.Candidate> candidates) {
+		Map<Long, List<Eligibility.Candidate>> byFeed = candidates.stream()
+			.collect(Collectors.groupingBy(Eligibility.Candidate::feedId, LinkedHashMap::new, Collectors.toList()));
+		var dates = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
+			.withLocale(properties.locale())
+			.withZone(properties.timeZone());
+		List<IssueContent.Source> sources = new ArrayList<>();
+		for (List<Eligibility.Candidate> group : byFeed.values()) {
+			List<Eligibility.Candidate> sorted = group.stream()
+				.sorted(Comparator.comparing(Eligibility.Candidate::published).reversed()
+					.thenComparing(Eligibility.Candidate::id))
+				.toList();
+			int cap = properties.maxEntriesPerSource();
+			List<IssueContent.Entry> entries = sorted.stream()
+				.limit(cap)
+				.map(c -> new IssueContent.Entry(c.id(), c.title(), c.link(), c.author(), dates.format(c.published()),
+						summary(c.contentHtml(), properties.summaryWords())))
+				.toList();
+			Eligibility.Candidate first = sorted.get(0);
+			sources.add(new IssueContent.Source(first.source(), "source-" + first.feedId(), first.siteLink(), entries,
+					Math.max(0, sorted.size() - cap)));
+		}
+		sources.sort(Comparator.comparing(IssueContent.Source::name, String.CASE_INSENSITIVE_ORDER)
+			.thenComparing(IssueContent.Source::anchor));
+		int count = sources.stream().mapToInt(s -> s.entries().size()).sum();
+		String range = dates.format(window.start()) + " – " + dates.format(window.end());
+		String base = properties.baseUrl().replaceAll("/+$", "");
+		String archiveUrl = base + "/archive/" + DateTimeFormatter.ISO_LOCAL_DATE.withZone(properties.timeZone())
+			.format(window.end()) + "/";
+		return new IssueContent(properties.title(), range, sources, count, archiveUrl, base);
+	}
+
+	/** At most {@code words} words of the entry's text, cut at a word boundary. */
+	static String summary(String html, int words) {
+		String text = html == null ? "" : Jsoup.parse(html).text().strip();
+		if (text.isEmpty()) {
+			return "";
+		}
+		String[] all = text.split("\\s+");
+		if (all.length <= words) {
+			return text;
+		}
+		return String.join(" ", java.util.Arrays.copyOf(all, words)).replaceAll("[\\p{Punct}&&[^)\\]\"'”’]]+$", "") + " …";
+	}
+
+}

@@ -1,0 +1,107 @@
+package org.newsletter.issue;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import freemarker.cache.ClassTemplateLoader;
+import freemarker.cache.FileTemplateLoader;
+import freemarker.cache.MultiTemplateLoader;
+import freemarker.cache.TemplateLoader;
+import freemarker.template.Configuration;
+import freemarker.template.TemplateException;
+import freemarker.template.TemplateExceptionHandler;
+import org.newsletter.config.NewsletterProperties;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Renders an issue with the FreeMarker templates: {@code issue.html.ftlh} (auto-escaped HTML),
+ * {@code issue.txt.ftl} (plain text, wrapped at 72 columns) and {@code subject.ftl}. The
+ * templates folder is read first, the jar's copies where a file is missing.
+ */
+@Component
+public class IssueRenderer {
+
+	static final int TEXT_WIDTH = 72;
+
+	private final Configuration freemarker;
+
+	public IssueRenderer(NewsletterProperties properties) throws IOException {
+		this.freemarker = new Configuration(Configuration.VERSION_2_3_34);
+		List<TemplateLoader> loaders = new ArrayList<>();
+		if (Files.isDirectory(properties.templatesDir())) {
+			loaders.add(new FileTemplateLoader(properties.templatesDir().toFile()));
+		}
+		loaders.add(new ClassTemplateLoader(IssueRenderer.class, "/templates"));
+		freemarker.setTemplateLoader(new MultiTemplateLoader(loaders.toArray(TemplateLoader[]::new)));
+		freemarker.setDefaultEncoding("UTF-8");
+		freemarker.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
+		freemarker.setLogTemplateExceptions(false);
+		freemarker.setWrapUncheckedExceptions(true);
+		freemarker.setFallbackOnNullLoopVariable(false);
+	}
+
+	/** The three renderings of one issue. */
+	public record Rendered(String subject, String html, String text) {
+	}
+
+	/** Renders {@code content}; {@code personal} maps the personal parts to what stands for them. */
+	public Rendered render(IssueContent content, Map<String, String> personal) {
+		Map<String, Object> model = Map.of("issue", content, "personal", personal);
+		String subject = oneLine(process("subject.ftl", model));
+		return new Rendered(subject, process("issue.html.ftlh", model), wrap(process("issue.txt.ftl", model)));
+	}
+
+	private String process(String name, Map<String, Object> model) {
+		try {
+			var out = new StringWriter();
+			freemarker.getTemplate(name).process(model, out);
+			return out.toString();
+		}
+		catch (IOException | TemplateException ex) {
+			throw new IllegalStateException("template " + name + " failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static String oneLine(String text) {
+		return text.replaceAll("[\\p{Cntrl}\\u2028\\u2029\\u0085]", " ").replaceAll("\\s+", " ").strip();
+	}
+
+	/** Wraps each line longer than 72 columns at spaces, keeping its indentation; URLs are never cut. */
+	static String wrap(String text) {
+		var out = new StringBuilder();
+		for (String line : text.split("\n", -1)) {
+			if (out.length() > 0) {
+				out.append('\n');
+			}
+			out.append(wrapLine(line.stripTrailing()));
+		}
+		return out.toString().replaceAll("\n{3,}", "\n\n").strip() + "\n";
+	}
+
+	private static String wrapLine(String line) {
+		if (line.length() <= TEXT_WIDTH) {
+			return line;
+		}
+		String lead = line.substring(0, line.length() - line.stripLeading().length());
+		// a bullet's continuation lines hang under its text
+		String hang = line.stripLeading().startsWith("* ") ? lead + "  " : lead;
+		var out = new StringBuilder();
+		var current = new StringBuilder(lead);
+		boolean empty = true;
+		for (String word : line.strip().split(" +")) {
+			if (!empty && current.length() + 1 + word.length() > TEXT_WIDTH) {
+				out.append(current).append('\n');
+				current = new StringBuilder(hang);
+				empty = true;
+			}
+			current.append(empty ? "" : " ").append(word);
+			empty = false;
+		}
+		return out.append(current).toString();
+	}
+}

@@ -1,0 +1,58 @@
+package org.newsletter.issue;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code issue} and {@code issue_entry} tables. */
+@Repository
+public class IssueRepository {
+
+	private static final String COLUMNS = """
+			id, job_instance_id, cutoff, window_start, dry_run, status, subject, personal_token, body_html, body_text,
+			entry_count, source_count""";
+
+	private final JdbcClient jdbc;
+
+	public IssueRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	public Optional<Issue> findByJobInstance(long jobInstanceId) {
+		return jdbc.sql("SELECT " + COLUMNS + " FROM issue WHERE job_instance_id = ?")
+			.param(jobInstanceId)
+			.query(Issue.class)
+			.optional();
+	}
+
+	public Optional<Issue> find(long id) {
+		return jdbc.sql("SELECT " + COLUMNS + " FROM issue WHERE id = ?").param(id).query(Issue.class).optional();
+	}
+
+	/** Stores a newly composed issue with its entries and returns it with its id. */
+	public Issue create(Issue issue, List<Long> entryIds, Instant now) {
+		jdbc.sql("""
+				INSERT INTO issue (job_instance_id, cutoff, window_start, dry_run, status, subject, personal_token,
+				body_html, body_text, entry_count, source_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+			.params(issue.jobInstanceId(), Timestamp.from(issue.cutoff()), Timestamp.from(issue.windowStart()),
+					issue.dryRun(), issue.status(), issue.subject(), issue.personalToken(), issue.bodyHtml(),
+					issue.bodyText(), issue.entryCount(), issue.sourceCount(), Timestamp.from(now))
+			.update();
+		Issue stored = findByJobInstance(issue.jobInstanceId()).orElseThrow();
+		for (long entryId : entryIds) {
+			jdbc.sql("INSERT INTO issue_entry (issue_id, entry_id) VALUES (?, ?)").params(stored.id(), entryId).update();
+		}
+		return stored;
+	}
+
+	/** Marks the issue sent: its entries are never eligible again and its cutoff starts the next window. */
+	public void markSent(long issueId, Instant at) {
+		jdbc.sql("UPDATE issue SET status = 'SENT', sent_at = ? WHERE id = ? AND status <> 'SENT'")
+			.params(Timestamp.from(at), issueId)
+			.update();
+	}
+}

@@ -1,0 +1,210 @@
+package org.newsletter.job;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.newsletter.config.NewsletterProperties;
+import org.newsletter.delivery.DeliveryRepository;
+import org.newsletter.delivery.DeliveryWriter;
+import org.newsletter.delivery.MessageFactory;
+import org.newsletter.delivery.MessageSender;
+import org.newsletter.delivery.MessageSenders;
+import org.newsletter.feed.FeedException;
+import org.newsletter.feed.FeedFetchProcessor;
+import org.newsletter.feed.FeedList;
+import org.newsletter.feed.FeedRepository;
+import org.newsletter.feed.FeedSource;
+import org.newsletter.feed.FeedWriter;
+import org.newsletter.issue.Issue;
+import org.newsletter.issue.IssueArchive;
+import org.newsletter.issue.IssueComposer;
+import org.newsletter.issue.IssueRepository;
+import org.newsletter.subscriber.Subscriber;
+
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
+import org.springframework.batch.infrastructure.item.database.Order;
+import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
+import org.springframework.batch.infrastructure.item.support.ListItemReader;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.jdbc.core.DataClassRowMapper;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The weekly-digest job (DESIGN.md §1): fetch → compose → send → finish. Its steps are wired
+ * here and only here.
+ */
+@Configuration(proxyBeanMethods = false)
+public class WeeklyDigestJobConfig {
+
+	public static final String JOB_NAME = "weekly-digest";
+
+	public static final String FETCH_STEP = "fetch";
+
+	public static final String COMPOSE_STEP = "compose";
+
+	public static final String SEND_STEP = "send";
+
+	public static final String FINISH_STEP = "finish";
+
+	/** The exit code of a run that found too few entries: the job completes, nothing is sent. */
+	public static final String NOTHING_TO_SEND = "NOTHING_TO_SEND";
+
+	@Bean
+	Job weeklyDigestJob(JobRepository jobRepository, Step fetchStep, Step composeStep, Step sendStep, Step finishStep) {
+		return new JobBuilder(JOB_NAME, jobRepository)
+			.start(fetchStep)
+			.next(composeStep)
+			.on(NOTHING_TO_SEND).end()
+			.from(composeStep).on("*").to(sendStep)
+			.next(finishStep)
+			.end()
+			.build();
+	}
+
+	@Bean
+	Step fetchStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			ListItemReader<FeedSource> feedListReader, FeedFetchProcessor processor, FeedWriter feedWriter,
+			NewsletterProperties properties, RunReport report) {
+		var executor = new SimpleAsyncTaskExecutor("fetch-");
+		executor.setConcurrencyLimit(properties.fetch().concurrency());
+		return new StepBuilder(FETCH_STEP, jobRepository)
+			.<FeedSource, FeedFetchProcessor.Fetched>chunk(properties.fetch().concurrency())
+			.transactionManager(transactionManager)
+			.reader(feedListReader)
+			.processor(processor)
+			.writer(feedWriter)
+			.faultTolerant()
+			.skip(FeedException.class)
+			.skipLimit(Long.MAX_VALUE)
+			.skipListener(feedWriter)
+			.taskExecutor(executor)
+			.listener(report)
+			.build();
+	}
+
+	@Bean
+	@StepScope
+	ListItemReader<FeedSource> feedListReader(NewsletterProperties properties) {
+		return new ListItemReader<>(FeedList.read(java.nio.file.Path.of(properties.feeds())));
+	}
+
+	@Bean
+	@StepScope
+	FeedWriter feedWriter(FeedRepository feeds, Clock clock, @Value("#{jobParameters['cutoff']}") String cutoff) {
+		return new FeedWriter(feeds, clock, Instant.parse(cutoff));
+	}
+
+	@Bean
+	Step composeStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			IssueComposer composer, RunReport report) {
+		return new StepBuilder(COMPOSE_STEP, jobRepository).tasklet((contribution, chunkContext) -> {
+			StepExecution step = contribution.getStepExecution();
+			var parameters = DigestParameters.of(step.getJobParameters());
+			var outcome = composer.compose(step.getJobExecution().getJobInstance().getInstanceId(),
+					parameters.cutoff(), parameters.dryRun(), parameters.sendEmpty());
+			step.getExecutionContext().putInt(RunReport.ELIGIBLE, outcome.eligible());
+			if (outcome.issue().isEmpty()) {
+				contribution.setExitStatus(new ExitStatus(NOTHING_TO_SEND,
+						"fewer eligible entries than min-entries between " + outcome.window().start() + " and "
+								+ outcome.window().end()));
+			}
+			else {
+				step.getExecutionContext().putInt(RunReport.SOURCES, outcome.issue().get().sourceCount());
+			}
+			return RepeatStatus.FINISHED;
+		}, transactionManager).listener(report).build();
+	}
+
+	@Bean
+	Step sendStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			JdbcPagingItemReader<Subscriber> pendingSubscribers, DeliveryWriter deliveryWriter,
+			NewsletterProperties properties, RunReport report) {
+		return new StepBuilder(SEND_STEP, jobRepository)
+			.<Subscriber, Subscriber>chunk(properties.send().chunkSize())
+			.transactionManager(transactionManager)
+			.reader(pendingSubscribers)
+			.writer(deliveryWriter)
+			.listener(report)
+			.build();
+	}
+
+	/**
+	 * Active subscribers with no delivery of this issue yet, by id. Without saved state: on a
+	 * restart the query itself leaves out whoever already had the issue.
+	 */
+	@Bean
+	@StepScope
+	JdbcPagingItemReader<Subscriber> pendingSubscribers(DataSource dataSource, NewsletterProperties properties,
+			@Value("#{stepExecution}") StepExecution step, IssueRepository issues, DeliveryRepository deliveries,
+			MessageSenders senders) throws Exception {
+		Issue issue = issueOf(step, issues);
+		step.getExecutionContext().putLong(RunReport.PENDING, deliveries.countPending(issue.id()));
+		step.getExecutionContext().putString(RunReport.DESTINATION,
+				DigestParameters.of(step.getJobParameters()).outbox() || !senders.smtpConfigured()
+						? "the outbox folder " + senders.outbox(issue.id()) : "SMTP");
+		return new JdbcPagingItemReaderBuilder<Subscriber>().name("pendingSubscribers")
+			.dataSource(dataSource)
+			.selectClause("SELECT s.id, s.email, s.name, s.status")
+			.fromClause("FROM subscriber s")
+			.whereClause("""
+					s.status = 'active' AND NOT EXISTS
+					(SELECT 1 FROM delivery d WHERE d.issue_id = :issueId AND d.subscriber_id = s.id)""")
+			.parameterValues(Map.of("issueId", issue.id()))
+			.sortKeys(Map.of("id", Order.ASCENDING))
+			.rowMapper(new DataClassRowMapper<>(Subscriber.class))
+			.pageSize(properties.send().chunkSize())
+			.fetchSize(properties.send().chunkSize())
+			.saveState(false)
+			.build();
+	}
+
+	@Bean
+	@StepScope
+	DeliveryWriter deliveryWriter(@Value("#{stepExecution}") StepExecution step, IssueRepository issues,
+			MessageFactory messages, MessageSenders senders, DeliveryRepository deliveries,
+			PlatformTransactionManager transactionManager, Clock clock, NewsletterProperties properties) {
+		Issue issue = issueOf(step, issues);
+		MessageSender sender = senders.open(DigestParameters.of(step.getJobParameters()).outbox(), issue.id());
+		var ownTransaction = new TransactionTemplate(transactionManager);
+		ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		return new DeliveryWriter(issue, messages, sender, deliveries, ownTransaction, clock,
+				properties.send().rateLimit());
+	}
+
+	@Bean
+	Step finishStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			IssueRepository issues, IssueArchive archive, Clock clock, RunReport report) {
+		return new StepBuilder(FINISH_STEP, jobRepository).tasklet((contribution, chunkContext) -> {
+			StepExecution step = contribution.getStepExecution();
+			Issue issue = issueOf(step, issues);
+			if (!issue.dryRun()) {
+				issues.markSent(issue.id(), clock.instant());
+				step.getJobExecution().getExecutionContext().putString("archive", archive.write(issue).toString());
+			}
+			return RepeatStatus.FINISHED;
+		}, transactionManager).listener(report).build();
+	}
+
+	private static Issue issueOf(StepExecution step, IssueRepository issues) {
+		long instance = step.getJobExecution().getJobInstance().getInstanceId();
+		return issues.findByJobInstance(instance)
+			.orElseThrow(() -> new IllegalStateException("no issue was composed for job instance " + instance));
+	}
+}

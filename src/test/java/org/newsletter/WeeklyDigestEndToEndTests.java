@@ -1,0 +1,240 @@
+package org.newsletter;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import com.jayway.jsonpath.JsonPath;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The weekly digest end to end, as the operator runs it: fixture feeds over a real HTTP
+ * server, a real SMTP server (GreenMail), a fresh HSQLDB file database, the command line.
+ */
+class WeeklyDigestEndToEndTests {
+
+	@RegisterExtension
+	static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+
+	@TempDir
+	Path dataDir;
+
+	FeedServer feeds;
+
+	Cli cli;
+
+	@BeforeEach
+	void start() throws IOException {
+		feeds = new FeedServer(planet("march-20"));
+		cli = new Cli(dataDir).with("spring.mail.host", "127.0.0.1")
+			.with("spring.mail.port", smtp.getSmtp().getPort())
+			.with("newsletter.fetch.timeout", "2s");
+		Files.writeString(dataDir.resolve("subscribers.csv"), "email,name\nada@example.org,Ada\ngrace@example.org,Grace\n");
+		assertThat(cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString()).exitCode()).isZero();
+	}
+
+	@AfterEach
+	void stop() {
+		feeds.close();
+	}
+
+	@Test
+	void twoWeeklyRunsSendExactlyTheExpectedEntriesGroupedAndOrdered() throws Exception {
+		writeOpml(List.of());
+		List<Map<String, Object>> runs = JsonPath.read(fixture("planet/expected.json").toFile(), "$.runs");
+
+		var first = cli.run("run", "--cutoff=" + runs.get(0).get("cutoff"));
+		assertThat(first.exitCode()).as(first.toString()).isZero();
+		assertThat(first.out()).contains("fetch: 21/21 feeds ok", "24 entries eligible from 13 sources",
+				"send: 2/2 messages");
+		assertDigest(smtp.getReceivedMessages(), runs.get(0));
+
+		smtp.purgeEmailFromAllMailboxes();
+		feeds.serve(planet("march-24"));
+		var second = cli.with("newsletter.lateness", runs.get(1).get("lateness")).run("run", "--cutoff=" + runs.get(1).get("cutoff"));
+		assertThat(second.exitCode()).as(second.toString()).isZero();
+		assertDigest(smtp.getReceivedMessages(), runs.get(1));
+	}
+
+	@Test
+	void failingFeedsAreReportedByNameAndTheOthersAreSent() throws Exception {
+		feeds.handle("/missing.xml", exchange -> exchange.sendResponseHeaders(404, -1));
+		feeds.handle("/broken.xml", exchange -> {
+			byte[] body = "<rss version=\"2.0\"><channel><title>Broken</title><item><title>x</title>".getBytes();
+			exchange.sendResponseHeaders(200, body.length);
+			exchange.getResponseBody().write(body);
+		});
+		feeds.handle("/slow.xml", exchange -> {
+			try {
+				Thread.sleep(6000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			exchange.sendResponseHeaders(200, -1);
+		});
+		writeOpml(List.of(feeds.url("/missing.xml"), feeds.url("/broken.xml"), feeds.url("/slow.xml")));
+
+		var run = cli.run("run", "--cutoff=2026-03-21T00:00:00Z");
+
+		assertThat(run.exitCode()).as(run.toString()).isZero();
+		assertThat(run.out()).contains("fetch: 21/24 feeds ok, 3 failed", "24 entries eligible");
+		assertThat(run.out()).containsPattern("failed: .*missing\\.xml.*HTTP 404")
+			.containsPattern("failed: .*broken\\.xml.*malformed XML")
+			.containsPattern("failed: .*slow\\.xml.*timed out");
+		assertThat(smtp.getReceivedMessages()).hasSize(2);
+	}
+
+	@Test
+	void theSecondFetchOfAnUnchangedFeedIsConditionalAndTakesThe304() {
+		writeOpml(List.of());
+		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:00Z").exitCode()).isZero();
+		feeds.requests().clear();
+
+		var again = cli.run("run", "--cutoff=2026-03-22T00:00:00Z");
+
+		assertThat(again.out()).contains("fetch: 21/21 feeds ok");
+		assertThat(feeds.requests()).hasSize(21).allSatisfy(request -> {
+			assertThat(request.headers().getFirst("If-None-Match")).startsWith("\"");
+			assertThat(request.status()).isEqualTo(304);
+		});
+		assertThat(again.exitCode()).as("nothing new after all 304s").isEqualTo(3);
+	}
+
+	@Test
+	void theSameCutoffAfterSuccessIsRefusedAndSendsNothing() throws Exception {
+		writeOpml(List.of());
+		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:00Z").exitCode()).isZero();
+		smtp.purgeEmailFromAllMailboxes();
+
+		var again = cli.run("run", "--cutoff=2026-03-21T00:00:00Z");
+
+		assertThat(again.exitCode()).isEqualTo(3);
+		assertThat(again.err()).contains("already run");
+		assertThat(smtp.getReceivedMessages()).isEmpty();
+	}
+
+	@Test
+	void theMessageCarriesTheBulkMailHeaders() throws Exception {
+		writeOpml(List.of());
+		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:00Z").exitCode()).isZero();
+
+		MimeMessage message = smtp.getReceivedMessages()[0];
+		assertThat(message.getMessageID()).matches("<issue-\\d+\\.subscriber-\\d+@newsletter\\.example>");
+		assertThat(message.getHeader("List-Unsubscribe")[0]).matches("<https://newsletter\\.example/unsubscribe\\?token=\\d+\\.[\\w-]+>");
+		assertThat(message.getHeader("List-Unsubscribe-Post")[0]).isEqualTo("List-Unsubscribe=One-Click");
+		assertThat(message.getHeader("List-Id")[0]).contains("<planet-python-weekly.newsletter.example>");
+		assertThat(message.getContentType()).startsWith("multipart/alternative");
+		assertThat(message.getSubject()).isEqualTo("Planet Python Weekly: 24 new posts, Mar 14, 2026 – Mar 21, 2026");
+	}
+
+	/** Each subscriber got one message whose both parts carry exactly the expected groups, in order. */
+	@SuppressWarnings("unchecked")
+	private static void assertDigest(MimeMessage[] received, Map<String, Object> run) throws Exception {
+		var expected = new LinkedHashMap<String, List<String>>();
+		for (Map<String, Object> group : (List<Map<String, Object>>) run.get("digest")) {
+			expected.put((String) group.get("source"), ((List<Map<String, Object>>) group.get("entries")).stream()
+				.map(entry -> (String) entry.get("title"))
+				.toList());
+		}
+		assertThat(received).hasSize(2);
+		assertThat(List.of(received[0].getAllRecipients()[0].toString(), received[1].getAllRecipients()[0].toString()))
+			.containsExactlyInAnyOrder("Ada <ada@example.org>", "Grace <grace@example.org>");
+		for (MimeMessage message : received) {
+			assertThat(htmlDigest(part(message, "text/html"))).containsExactlyEntriesOf(expected);
+			assertTextInOrder(part(message, "text/plain"), expected);
+		}
+	}
+
+	private static Map<String, List<String>> htmlDigest(String html) {
+		var digest = new LinkedHashMap<String, List<String>>();
+		for (Element source : Jsoup.parse(html).select("td.source")) {
+			digest.put(source.selectFirst("h2").text(), source.select("h3").eachText());
+		}
+		return digest;
+	}
+
+	private static void assertTextInOrder(String text, Map<String, List<String>> expected) {
+		String flat = text.replaceAll("\\s+", " ");
+		List<String> inOrder = new ArrayList<>();
+		expected.forEach((source, titles) -> {
+			inOrder.add("== " + source + " ==");
+			titles.forEach(title -> inOrder.add("* " + title));
+		});
+		int at = 0;
+		for (String piece : inOrder) {
+			int found = flat.indexOf(piece, at);
+			assertThat(found).as("'%s' in order in the text part", piece).isGreaterThanOrEqualTo(0);
+			at = found + piece.length();
+		}
+		int entries = expected.values().stream().mapToInt(List::size).sum();
+		assertThat(text.lines().filter(line -> line.startsWith("* "))).hasSize(entries);
+		assertThat(text).doesNotContain("<p>", "<a ", "&amp;");
+	}
+
+	private static String part(Message message, String type) throws IOException, MessagingException {
+		var multipart = (MimeMultipart) message.getContent();
+		for (int i = 0; i < multipart.getCount(); i++) {
+			BodyPart part = multipart.getBodyPart(i);
+			if (part.isMimeType(type)) {
+				return (String) part.getContent();
+			}
+		}
+		throw new AssertionError("no " + type + " part");
+	}
+
+	private void writeOpml(List<String> extraUrls) {
+		try {
+			List<Map<String, Object>> manifest = JsonPath.read(fixture("planet/manifest.json").toFile(), "$.feeds");
+			var opml = new StringBuilder("<opml version=\"2.0\"><body>\n");
+			for (Map<String, Object> feed : manifest) {
+				String file = ((String) feed.get("file")).replace("feeds/", "");
+				opml.append("<outline text=\"").append(xml((String) feed.get("source"))).append("\" xmlUrl=\"")
+					.append(feeds.url("/feeds/" + file)).append("\"/>\n");
+			}
+			extraUrls.forEach(url -> opml.append("<outline text=\"").append(url.substring(url.lastIndexOf('/') + 1))
+				.append("\" xmlUrl=\"").append(url).append("\"/>\n"));
+			Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	private static String xml(String text) {
+		return text.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;");
+	}
+
+	static Path planet(String snapshot) {
+		return fixture("planet/" + snapshot + "/feeds");
+	}
+
+	static Path fixture(String path) {
+		try {
+			return Path.of(WeeklyDigestEndToEndTests.class.getResource("/fixtures/" + path).toURI());
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+}
