@@ -23,15 +23,24 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
 	}
 
 	static String rootMessage(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			if (root instanceof BadInputException) {
-				break;
-			}
-			root = root.getCause();
+		return org.newsletter.Failures.oneLine(ex);
+	}
+
+	/**
+	 * The line worth showing of an exit description Spring Batch stored (a stack trace): the
+	 * last "Caused by" of our own exceptions, or else its first line.
+	 */
+	static String exitDescription(String description) {
+		if (description == null || description.isBlank()) {
+			return "";
 		}
-		String message = root.getMessage();
-		return (message == null || message.isBlank() ? root.getClass().getSimpleName() : message)
-			.replaceAll("\\s+", " ").strip();
+		String chosen = description.strip().lines().findFirst().orElse("");
+		for (String line : description.lines().toList()) {
+			String trimmed = line.strip();
+			if (trimmed.startsWith("Caused by: org.newsletter.")) {
+				chosen = trimmed.substring("Caused by: ".length());
+			}
+		}
+		return chosen.replaceFirst("^org\\.newsletter\\.[\\w.$]+: ", "");
 	}
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.newsletter.delivery.DeliveryRepository;
 import org.newsletter.issue.IssueRepository;
+import org.newsletter.job.RunReport;
 import org.newsletter.job.WeeklyDigestJobConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +29,10 @@ import org.springframework.batch.core.step.StepExecution;
 class StatusCommand implements Callable<Integer> {
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+	@picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "EXECUTION_ID",
+			description = "Show this execution step by step: counts, failures and their messages.")
+	Long executionId;
 
 	@Option(names = "--limit", paramLabel = "N", defaultValue = "10", description = "How many executions to show (default: ${DEFAULT-VALUE}).")
 	int limit;
@@ -50,6 +55,9 @@ class StatusCommand implements Callable<Integer> {
 	@Override
 	public Integer call() {
 		PrintWriter out = spec.commandLine().getOut();
+		if (executionId != null) {
+			return detail(out);
+		}
 		List<JobExecution> executions = new ArrayList<>();
 		for (JobInstance instance : jobRepository.getJobInstances(WeeklyDigestJobConfig.JOB_NAME, 0, limit)) {
 			executions.addAll(jobRepository.getJobExecutions(instance));
@@ -65,6 +73,32 @@ class StatusCommand implements Callable<Integer> {
 		return ExitCodes.OK;
 	}
 
+	private int detail(PrintWriter out) {
+		JobExecution execution = jobRepository.getJobExecution(executionId);
+		if (execution == null) {
+			throw new org.newsletter.BadInputException("there is no execution " + executionId);
+		}
+		out.printf("%-5s %-21s %-10s %-19s %-19s %-11s %-7s %-11s %s%n", "ID", "CUTOFF", "STATUS", "START", "END",
+				"FEEDS", "ENTRIES", "SENT/FAILED", "EXIT");
+		out.println(line(execution));
+		out.println();
+		out.printf("  %-8s %-10s %6s %6s %6s %7s %9s  %s%n", "STEP", "STATUS", "READ", "WRITE", "SKIP", "COMMITS",
+				"ROLLBACKS", "EXIT");
+		for (StepExecution step : execution.getStepExecutions().stream()
+			.sorted(Comparator.comparing(StepExecution::getId))
+			.toList()) {
+			String description = step.getExecutionContext().containsKey(RunReport.FAILURE)
+					? step.getExecutionContext().getString(RunReport.FAILURE)
+					: OneLineErrors.exitDescription(step.getExitStatus().getExitDescription());
+			out.printf("  %-8s %-10s %6d %6d %6d %7d %9d  %s%n", step.getStepName(), step.getStatus(), step.getReadCount(),
+					step.getWriteCount(), step.getSkipCount(), step.getCommitCount(), step.getRollbackCount(),
+					step.getExitStatus().getExitCode() + (description.isEmpty() ? "" : ": " + description));
+		}
+		execution.getAllFailureExceptions()
+			.forEach(failure -> out.println("  failure: " + OneLineErrors.rootMessage(failure)));
+		return ExitCodes.OK;
+	}
+
 	private String line(JobExecution execution) {
 		StepExecution fetch = execution.getStepExecutions().stream()
 			.filter(s -> s.getStepName().equals(WeeklyDigestJobConfig.FETCH_STEP))
@@ -75,9 +109,9 @@ class StatusCommand implements Callable<Integer> {
 		String entries = issue.map(i -> Integer.toString(i.entryCount())).orElse("-");
 		String sent = issue.map(i -> deliveries.counts(i.id())).map(c -> c.sent() + "/" + c.failed()).orElse("-");
 		String exit = execution.getExitStatus().getExitCode();
-		String description = execution.getExitStatus().getExitDescription();
-		if (description != null && !description.isBlank()) {
-			exit += ": " + description.strip().lines().findFirst().orElse("");
+		String description = OneLineErrors.exitDescription(execution.getExitStatus().getExitDescription());
+		if (!description.isEmpty()) {
+			exit += ": " + description;
 		}
 		return String.format("%-5d %-21s %-10s %-19s %-19s %-11s %-7s %-11s %s", execution.getId(),
 				execution.getJobParameters().getString("cutoff"), execution.getStatus(), time(execution.getStartTime()),

@@ -25,6 +25,9 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 
 	static final String DESTINATION = "destination";
 
+	/** Step context key of a failed step's cause, one line (the stored exit description is a stack trace). */
+	public static final String FAILURE = "failure";
+
 	private static final long PROGRESS_NANOS = 5_000_000_000L;
 
 	private volatile PrintWriter out = new PrintWriter(Writer.nullWriter());
@@ -65,6 +68,9 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 	@Override
 	public ExitStatus afterStep(StepExecution step) {
 		var context = step.getExecutionContext();
+		if (!step.getFailureExceptions().isEmpty()) {
+			context.putString(FAILURE, org.newsletter.Failures.oneLine(step.getFailureExceptions().get(0)));
+		}
 		switch (step.getStepName()) {
 			case WeeklyDigestJobConfig.FETCH_STEP -> line("fetch: " + step.getWriteCount() + "/" + step.getReadCount()
 					+ " feeds ok" + (step.getProcessSkipCount() > 0 ? ", " + step.getProcessSkipCount() + " failed" : ""));
