@@ -38,7 +38,9 @@ public final class FeedList {
 			factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
 			factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
 			factory.setExpandEntityReferences(false);
-			var document = factory.newDocumentBuilder().parse(in);
+			var builder = factory.newDocumentBuilder();
+			builder.setErrorHandler(null); // errors are thrown, not also printed to stderr
+			var document = builder.parse(in);
 			return sources(document.getElementsByTagName("outline"), opml);
 		}
 		catch (NoSuchFileException ex) {

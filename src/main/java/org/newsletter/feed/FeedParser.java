@@ -84,12 +84,20 @@ public class FeedParser {
 	private ParsedFeed.Entry entry(SyndEntry entry, String base) {
 		String link = absolute(entry.getLink(), base);
 		String guid = blankToNull(entry.getUri());
-		String title = EntryCleaner.text(entry.getTitle());
+		String title = plainTitle(entry);
 		if (title.isEmpty()) {
 			title = link != null ? link : "(untitled)";
 		}
 		return new ParsedFeed.Entry(guid, title, link, author(entry), published(entry),
 				EntryCleaner.clean(content(entry), link != null ? link : base));
+	}
+
+	/** Atom's type="text" titles are plain text, angle brackets and all; other titles may carry markup. */
+	private static String plainTitle(SyndEntry entry) {
+		SyndContent title = entry.getTitleEx();
+		boolean text = title != null && "text".equalsIgnoreCase(title.getType());
+		String value = title != null && title.getValue() != null ? title.getValue() : entry.getTitle();
+		return text ? EntryCleaner.oneLine(value == null ? "" : value) : EntryCleaner.text(value);
 	}
 
 	private static String author(SyndEntry entry) {

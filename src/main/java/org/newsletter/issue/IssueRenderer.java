@@ -80,7 +80,7 @@ public class IssueRenderer {
 			}
 			out.append(wrapLine(line.stripTrailing()));
 		}
-		return out.toString().replaceAll("\n{3,}", "\n\n").strip() + "\n";
+		return out.toString().replaceAll("\n{3,}", "\n\n").replaceAll("^\n+", "").stripTrailing() + "\n";
 	}
 
 	private static String wrapLine(String line) {

@@ -1,0 +1,270 @@
+package org.newsletter;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Finishing a failed run (DESIGN.md §5): the SMTP server going away, the process killed,
+ * permanent and temporary SMTP refusals. Real GreenMail, real database file, the CLI.
+ */
+class RestartEndToEndTests {
+
+	private static final int SUBSCRIBERS = 20;
+
+	private static final String CUTOFF = "--cutoff=2026-03-24T08:00:00Z";
+
+	@TempDir
+	Path dataDir;
+
+	FeedServer feeds;
+
+	int smtpPort;
+
+	GreenMail smtp;
+
+	final List<MimeMessage> received = new ArrayList<>();
+
+	@BeforeEach
+	void start() throws IOException {
+		feeds = new FeedServer(WeeklyDigestEndToEndTests.planet("march-24"));
+		var opml = new StringBuilder("<opml version=\"2.0\"><body>\n");
+		try (var files = Files.list(WeeklyDigestEndToEndTests.planet("march-24"))) {
+			files.sorted().forEach(f -> opml.append("<outline xmlUrl=\"")
+				.append(feeds.url("/feeds/" + f.getFileName()))
+				.append("\"/>\n"));
+		}
+		Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
+		var csv = new StringBuilder("email,name\n");
+		IntStream.rangeClosed(1, SUBSCRIBERS).forEach(i -> csv.append("reader").append(i).append("@example.org,Reader ").append(i).append('\n'));
+		Files.writeString(dataDir.resolve("subscribers.csv"), csv);
+		try (var socket = new ServerSocket(0)) {
+			smtpPort = socket.getLocalPort();
+		}
+		startSmtp();
+		assertThat(cli().run("subscribers", "import", dataDir.resolve("subscribers.csv").toString()).exitCode()).isZero();
+	}
+
+	@AfterEach
+	void stop() {
+		feeds.close();
+		stopSmtp();
+	}
+
+	@Test
+	void smtpGoingAwayFailsTheRunAndRestartSendsEveryoneExactlyOnce() throws Exception {
+		Thread watcher = stopSmtpAfter(7);
+		var failed = cli().with("newsletter.send.rate-limit", 10).run("run", CUTOFF);
+		watcher.join();
+
+		assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+		assertThat(failed.err()).contains("SMTP 127.0.0.1:" + smtpPort).containsPattern("restart \\d+");
+		var again = cli().run("run", CUTOFF);
+		assertThat(again.exitCode()).isEqualTo(1);
+		assertThat(again.err()).contains("did not finish").contains("./newsletter restart");
+		assertThat(cli().run("status").out()).contains("FAILED");
+		assertThat(cli().run("subscribers", "remove", "reader20@example.org").exitCode()).isZero();
+
+		startSmtp();
+		var restart = cli().run("restart");
+
+		assertThat(restart.exitCode()).as(restart.toString()).isZero();
+		Map<String, Long> perRecipient = perRecipient();
+		assertThat(perRecipient).hasSize(SUBSCRIBERS - 1).allSatisfy((address, count) -> assertThat(count).isOne());
+		assertThat(perRecipient).doesNotContainKey("reader20@example.org");
+		assertThat(cli().run("restart", "1").exitCode()).as("restarting a completed run").isEqualTo(3);
+	}
+
+	@Test
+	void killedWhileSendingThenRestartedMissesNobodyAndRepeatsAtMostTheMessageInFlight() throws Exception {
+		var process = CliProcess.start(dataDir, args("run", CUTOFF, "--newsletter.send.rate-limit=10"));
+		awaitReceived(6, process);
+		process.kill();
+		snapshotSmtp();
+
+		var restart = cli().run("restart");
+
+		assertThat(restart.exitCode()).as(restart.toString()).isZero();
+		assertThat(restart.out()).contains("recovering it");
+		assertEveryoneAtLeastOnceAndDuplicatesAtMost(1);
+	}
+
+	@Test
+	void killedWhileFetchingThenRestartedSendsEveryoneOnce() throws Exception {
+		var stall = new java.util.concurrent.CountDownLatch(1);
+		feeds.handle("/stalled.xml", exchange -> {
+			stall.countDown();
+			try {
+				Thread.sleep(30_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		Files.writeString(dataDir.resolve("feeds.opml"), Files.readString(dataDir.resolve("feeds.opml"))
+			.replace("</body>", "<outline xmlUrl=\"" + feeds.url("/stalled.xml") + "\"/></body>"));
+		var process = CliProcess.start(dataDir, args("run", CUTOFF, "--newsletter.fetch.timeout=60s"));
+		assertThat(stall.await(60, java.util.concurrent.TimeUnit.SECONDS)).as(process.err()).isTrue();
+		process.kill();
+
+		var restart = cli().with("newsletter.fetch.timeout", "1s").run("restart");
+
+		assertThat(restart.exitCode()).as(restart.toString()).isZero();
+		assertEveryoneAtLeastOnceAndDuplicatesAtMost(0);
+	}
+
+	@Test
+	void aPermanentRefusalForOneAddressIsRecordedAndTheOthersAreSent() throws Exception {
+		stopSmtp();
+		try (var scripted = new ScriptedSmtpServer()) {
+			scripted.reply("reader3@example.org", "550 5.1.1 <reader3@example.org>: mailbox unavailable");
+			scripted.failTemporarily(2);
+			var run = new Cli(dataDir).with("spring.mail.host", "127.0.0.1")
+				.with("spring.mail.port", scripted.port())
+				.with("newsletter.send.retry.backoff", "50ms")
+				.run("run", CUTOFF);
+
+			assertThat(run.exitCode()).as(run.toString()).isZero();
+			assertThat(run.out()).contains("19 sent, 1 failed");
+			assertThat(scripted.delivered()).hasSize(SUBSCRIBERS - 1).doesNotHaveDuplicates()
+				.doesNotContain("reader3@example.org");
+			assertThat(cli().run("status").out()).contains("19/1");
+		}
+	}
+
+	@Test
+	void twoProcessesOnOneDataDirectory() throws Exception {
+		var stall = new java.util.concurrent.CountDownLatch(1);
+		feeds.handle("/stalled.xml", exchange -> {
+			stall.countDown();
+			try {
+				Thread.sleep(3_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			exchange.sendResponseHeaders(404, -1);
+		});
+		Files.writeString(dataDir.resolve("feeds.opml"), Files.readString(dataDir.resolve("feeds.opml"))
+			.replace("</body>", "<outline xmlUrl=\"" + feeds.url("/stalled.xml") + "\"/></body>"));
+		var first = CliProcess.start(dataDir, args("run", CUTOFF));
+		assertThat(stall.await(60, java.util.concurrent.TimeUnit.SECONDS)).as(first.err()).isTrue();
+
+		var second = CliProcess.start(dataDir, args("status"));
+
+		assertThat(second.waitFor()).isEqualTo(1);
+		assertThat(second.err()).contains("another newsletter process").contains("is using the data directory");
+		assertThat(first.waitFor()).as(first.out() + first.err()).isZero();
+		assertThat(cli().run("status").out()).contains("COMPLETED");
+		assertThat(perRecipient()).hasSize(SUBSCRIBERS);
+	}
+
+	private String[] args(String... command) {
+		List<String> all = new ArrayList<>(List.of(command));
+		all.addAll(List.of("--newsletter.data-dir=" + dataDir, "--newsletter.feeds=" + dataDir.resolve("feeds.opml"),
+				"--spring.mail.host=127.0.0.1", "--spring.mail.port=" + smtpPort, "--newsletter.send.retry.backoff=100ms",
+				"--newsletter.send.retry.max-attempts=2"));
+		return all.toArray(String[]::new);
+	}
+
+	private Cli cli() {
+		return new Cli(dataDir).with("spring.mail.host", "127.0.0.1")
+			.with("spring.mail.port", smtpPort)
+			.with("newsletter.send.retry.backoff", "100ms")
+			.with("newsletter.send.retry.max-attempts", 2);
+	}
+
+	private void assertEveryoneAtLeastOnceAndDuplicatesAtMost(int inFlight) throws MessagingException {
+		snapshotSmtp();
+		Map<String, Long> perRecipient = perRecipient();
+		assertThat(perRecipient).hasSize(SUBSCRIBERS);
+		long duplicates = perRecipient.values().stream().mapToLong(count -> count - 1).sum();
+		assertThat(duplicates).isLessThanOrEqualTo(inFlight);
+		Map<String, List<String>> ids = new java.util.HashMap<>();
+		for (MimeMessage message : received) {
+			ids.computeIfAbsent(message.getAllRecipients()[0].toString(), k -> new ArrayList<>()).add(message.getMessageID());
+		}
+		ids.values().forEach(list -> assertThat(list.stream().distinct()).as("one Message-ID per subscriber").hasSize(1));
+	}
+
+	private Map<String, Long> perRecipient() throws MessagingException {
+		snapshotSmtp();
+		List<String> recipients = new ArrayList<>();
+		for (MimeMessage message : received) {
+			var address = (jakarta.mail.internet.InternetAddress) message.getAllRecipients()[0];
+			recipients.add(address.getAddress());
+		}
+		return recipients.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+	}
+
+	private void awaitReceived(int count, CliProcess process) throws InterruptedException {
+		long deadline = System.currentTimeMillis() + 60_000;
+		while (smtp.getReceivedMessages().length < count) {
+			assertThat(System.currentTimeMillis()).as("messages within 60 s: " + process.err()).isLessThan(deadline);
+			Thread.sleep(5);
+		}
+	}
+
+	private Thread stopSmtpAfter(int count) {
+		var watcher = new Thread(() -> {
+			long deadline = System.currentTimeMillis() + 60_000;
+			while (smtp.getReceivedMessages().length < count && System.currentTimeMillis() < deadline) {
+				Thread.onSpinWait();
+			}
+			// Between two messages (10 a second): the last one's reply has reached the sender, the
+			// next one has not started. Stopping mid-reply would be a message in flight.
+			try {
+				Thread.sleep(40);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			stopSmtp();
+		});
+		watcher.start();
+		return watcher;
+	}
+
+	private synchronized void startSmtp() {
+		smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+		smtp.start();
+	}
+
+	/** Keeps what this server instance received; a stopped GreenMail forgets it. */
+	private synchronized void snapshotSmtp() {
+		if (smtp != null) {
+			received.addAll(Arrays.asList(smtp.getReceivedMessages()));
+			smtp.reset();
+			smtp.stop();
+			smtp = null;
+			startSmtp();
+		}
+	}
+
+	private synchronized void stopSmtp() {
+		if (smtp != null) {
+			received.addAll(Arrays.asList(smtp.getReceivedMessages()));
+			smtp.stop();
+			smtp = null;
+		}
+	}
+}

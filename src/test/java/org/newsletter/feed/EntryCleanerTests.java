@@ -1,0 +1,100 @@
+package org.newsletter.feed;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EntryCleanerTests {
+
+	private static final String BASE = "https://blog.example/2026/03/post.html";
+
+	@Test
+	void dangerousElementsAreRemovedWithTheirContent() {
+		String html = """
+				<p>Kept.</p>
+				<script>steal(document.cookie)</script>
+				<style>body { display:none }</style>
+				<iframe src="https://evil.example/frame"></iframe>
+				<form action="https://evil.example/login"><input name="password"></form>
+				<svg onload="steal()"><circle r="10"/></svg>
+				<object data="https://evil.example/x.swf"></object>""";
+
+		String clean = EntryCleaner.clean(html, BASE);
+
+		assertThat(clean).contains("<p>Kept.</p>")
+			.doesNotContain("<script", "steal", "<style", "display:none", "<iframe", "evil.example", "<form",
+					"<input", "<svg", "<circle", "<object");
+	}
+
+	@Test
+	void eventHandlerAttributesAreRemoved() {
+		String clean = EntryCleaner.clean("<p onclick=\"steal()\" onmouseover=\"steal()\">Hello</p>", BASE);
+
+		assertThat(clean).isEqualTo("<p>Hello</p>");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "javascript:steal()", "JaVaScRiPt:steal()", "jav&#x09;ascript:steal()",
+			"jav&#x0A;ascript:steal()", " javascript:steal()" })
+	void javascriptLinksLoseTheirHrefEvenWhenObfuscated(String href) {
+		String clean = EntryCleaner.clean("<a href=\"" + href + "\">click</a>", BASE);
+
+		assertThat(clean).doesNotContainIgnoringCase("script").doesNotContain("href").contains("click");
+	}
+
+	@Test
+	void relativeLinksAndImagesAreMadeAbsoluteAgainstTheBase() {
+		String clean = EntryCleaner.clean("<a href=\"../other.html\">other</a> <img src=\"/img/a.png\" alt=\"a\">",
+				BASE);
+
+		assertThat(clean).contains("href=\"https://blog.example/2026/other.html\"")
+			.contains("src=\"https://blog.example/img/a.png\"");
+	}
+
+	@Test
+	void aTrackingPixelIsDroppedButANormalImageKept() {
+		String clean = EntryCleaner.clean("""
+				<img src="https://tracker.example/pixel.gif" width="1" height="1">
+				<img src="https://blog.example/photo.jpg" width="600" height="400" alt="photo">""", BASE);
+
+		assertThat(clean).doesNotContain("tracker.example").contains("src=\"https://blog.example/photo.jpg\"");
+	}
+
+	@Test
+	void mailtoAndHttpsLinksAreKept() {
+		String clean = EntryCleaner.clean(
+				"<a href=\"mailto:ada@example.org\">mail</a> <a href=\"https://good.example/\">web</a>", BASE);
+
+		assertThat(clean).contains("href=\"mailto:ada@example.org\"").contains("href=\"https://good.example/\"");
+	}
+
+	@Test
+	void blankOrMissingHtmlCleansToEmpty() {
+		assertThat(EntryCleaner.clean(null, BASE)).isEmpty();
+		assertThat(EntryCleaner.clean("  \n ", null)).isEmpty();
+	}
+
+	@Test
+	void textStripsTagsAndDecodesEntities() {
+		assertThat(EntryCleaner.text("<b>Fish</b> &amp; chips &eacute;t&eacute;")).isEqualTo("Fish & chips été");
+	}
+
+	@Test
+	void textTurnsLineBreaksAndControlCharactersIntoSingleSpaces() {
+		assertThat(EntryCleaner.text("Hi\nBcc: x@evil")).isEqualTo("Hi Bcc: x@evil");
+		assertThat(EntryCleaner.text("  a\r\n\tb\u0000c\u2028d  ")).isEqualTo("a b c d");
+	}
+
+	@Test
+	void textOfMarkupWithALineBreakIsStillOneLine() {
+		assertThat(EntryCleaner.text("<i>Subject</i>\r\nBcc: everyone@evil.example")).doesNotContain("\r", "\n")
+			.isEqualTo("Subject Bcc: everyone@evil.example");
+	}
+
+	@Test
+	void textOfNullIsEmpty() {
+		assertThat(EntryCleaner.text(null)).isEmpty();
+	}
+}
