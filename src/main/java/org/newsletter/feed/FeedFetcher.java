@@ -17,6 +17,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
 
@@ -65,14 +68,12 @@ public class FeedFetcher {
 			return Optional.of(readFile(uri));
 		}
 		for (int redirects = 0; redirects <= settings.maxRedirects(); redirects++) {
-			HttpResponse<InputStream> response = send(uri, validators);
+			HttpResponse<byte[]> response = send(uri, validators);
 			int status = response.statusCode();
 			if (status == 304) {
-				close(response);
 				return Optional.empty();
 			}
-			if (status >= 300 && status < 400 && status != 304) {
-				close(response);
+			if (status >= 300 && status < 400) {
 				String location = response.headers().firstValue("Location")
 					.orElseThrow(() -> new FeedException("HTTP " + status + " without a Location header"));
 				uri = parse(uri.resolve(location.strip()).toString());
@@ -82,9 +83,9 @@ public class FeedFetcher {
 				continue;
 			}
 			if (status != 200) {
-				close(response);
 				throw new FeedException("HTTP " + status);
 			}
+			// decompressed, the body is bounded again (a small gzip can expand enormously)
 			byte[] bytes = readBounded(decoded(response));
 			var headers = response.headers();
 			return Optional.of(new Body(uri.toString(), bytes, headers.firstValue("Content-Type").orElse(null),
@@ -108,7 +109,11 @@ public class FeedFetcher {
 		return uri;
 	}
 
-	private HttpResponse<InputStream> send(URI uri, Validators validators) throws FeedException {
+	/**
+	 * One request, its whole exchange (connect, headers, body) bounded by the timeout, so a
+	 * server that trickles bytes cannot hold a fetch thread.
+	 */
+	private HttpResponse<byte[]> send(URI uri, Validators validators) throws FeedException {
 		var request = HttpRequest.newBuilder(uri)
 			.timeout(settings.timeout())
 			.header("User-Agent", settings.userAgent())
@@ -120,34 +125,47 @@ public class FeedFetcher {
 		if (validators.lastModified() != null) {
 			request.header("If-Modified-Since", validators.lastModified());
 		}
+		var exchange = client.sendAsync(request.GET().build(), info -> info.statusCode() == 200
+				? new BoundedBody(settings.maxBytes())
+				: HttpResponse.BodySubscribers.replacing(new byte[0]));
 		try {
-			return client.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+			return exchange.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
 		}
-		catch (HttpConnectTimeoutException ex) {
-			throw new FeedException("connection timed out after " + settings.timeout().toSeconds() + " s", ex);
-		}
-		catch (HttpTimeoutException ex) {
+		catch (TimeoutException ex) {
+			exchange.cancel(true);
 			throw new FeedException("timed out after " + settings.timeout().toSeconds() + " s", ex);
 		}
-		catch (ConnectException ex) {
-			throw new FeedException("connection refused", ex);
-		}
-		catch (IOException ex) {
-			throw new FeedException("fetch failed: " + describe(ex), ex);
-		}
 		catch (InterruptedException ex) {
+			exchange.cancel(true);
 			Thread.currentThread().interrupt();
 			throw new FeedException("interrupted", ex);
 		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof BoundedBody.TooLarge) {
+				throw new FeedException(cause.getMessage());
+			}
+			if (cause instanceof HttpConnectTimeoutException) {
+				throw new FeedException("connection timed out after " + settings.timeout().toSeconds() + " s", cause);
+			}
+			if (cause instanceof HttpTimeoutException) {
+				throw new FeedException("timed out after " + settings.timeout().toSeconds() + " s", cause);
+			}
+			if (cause instanceof ConnectException) {
+				throw new FeedException("connection refused", cause);
+			}
+			throw new FeedException("fetch failed: " + describe(cause), cause);
+		}
 	}
 
-	private InputStream decoded(HttpResponse<InputStream> response) throws FeedException {
+	private InputStream decoded(HttpResponse<byte[]> response) throws FeedException {
 		String encoding = response.headers().firstValue("Content-Encoding").orElse("").strip().toLowerCase(Locale.ROOT);
+		var body = new java.io.ByteArrayInputStream(response.body());
 		try {
 			return switch (encoding) {
-				case "gzip", "x-gzip" -> new GZIPInputStream(response.body());
-				case "deflate" -> new InflaterInputStream(response.body());
-				default -> response.body();
+				case "gzip", "x-gzip" -> new GZIPInputStream(body);
+				case "deflate" -> new InflaterInputStream(body);
+				default -> body;
 			};
 		}
 		catch (IOException ex) {
@@ -188,22 +206,10 @@ public class FeedFetcher {
 				out.write(buffer, 0, n);
 			}
 		}
-		catch (HttpTimeoutException ex) {
-			throw new FeedException("timed out after " + settings.timeout().toSeconds() + " s", ex);
-		}
 		catch (IOException ex) {
 			throw new FeedException("download failed: " + describe(ex), ex);
 		}
 		return out.toByteArray();
-	}
-
-	private static void close(HttpResponse<InputStream> response) {
-		try {
-			response.body().close();
-		}
-		catch (IOException ex) {
-			// the response is abandoned either way
-		}
 	}
 
 	static String describe(Throwable ex) {

@@ -1,0 +1,152 @@
+package org.newsletter.feed;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.newsletter.FeedServer;
+import org.newsletter.config.NewsletterProperties;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The fetcher against a real HTTP server on loopback. */
+class FeedFetcherTests {
+
+	@TempDir
+	Path folder;
+
+	FeedServer server;
+
+	@AfterEach
+	void stop() {
+		if (server != null) {
+			server.close();
+		}
+	}
+
+	@Test
+	void aServerThatTricklesBytesTimesOut() {
+		server = new FeedServer(folder);
+		server.handle("/trickle.xml", exchange -> {
+			exchange.sendResponseHeaders(200, 0);
+			OutputStream out = exchange.getResponseBody();
+			try {
+				for (int i = 0; i < 30; i++) {
+					out.write(' ');
+					out.flush();
+					Thread.sleep(200);
+				}
+			}
+			catch (InterruptedException | IOException ex) {
+				// the client gave up
+			}
+		});
+		long start = System.nanoTime();
+
+		assertThatThrownBy(() -> fetcher("1s").fetch(server.url("/trickle.xml"), FeedFetcher.Validators.NONE))
+			.isInstanceOf(FeedException.class)
+			.hasMessageContaining("timed out");
+		assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(4_000);
+	}
+
+	@Test
+	void aResponseLargerThanTheLimitIsRefusedWhileItStreams() {
+		server = new FeedServer(folder);
+		server.handle("/huge.xml", exchange -> {
+			exchange.sendResponseHeaders(200, 0);
+			byte[] block = new byte[64 * 1024];
+			try (OutputStream out = exchange.getResponseBody()) {
+				for (int i = 0; i < 50 * 16; i++) {
+					out.write(block);
+				}
+			}
+			catch (IOException ex) {
+				// the client stopped reading
+			}
+		});
+
+		assertThatThrownBy(() -> fetcher("10s").fetch(server.url("/huge.xml"), FeedFetcher.Validators.NONE))
+			.isInstanceOf(FeedException.class)
+			.hasMessageContaining("larger than the limit of 10485760 bytes");
+	}
+
+	@Test
+	void aGzipBombIsBoundedAfterDecompression() {
+		server = new FeedServer(folder);
+		server.handle("/bomb.xml", exchange -> {
+			byte[] body = gzip(new byte[20 * 1024 * 1024]);
+			exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+			exchange.sendResponseHeaders(200, body.length);
+			exchange.getResponseBody().write(body);
+		});
+
+		assertThatThrownBy(() -> fetcher("10s").fetch(server.url("/bomb.xml"), FeedFetcher.Validators.NONE))
+			.hasMessageContaining("larger than the limit");
+	}
+
+	@Test
+	void gzipBodiesAreDecoded() throws Exception {
+		server = new FeedServer(folder);
+		server.handle("/zipped.xml", exchange -> {
+			byte[] body = gzip("<rss version=\"2.0\"/>".getBytes(StandardCharsets.UTF_8));
+			exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+			exchange.sendResponseHeaders(200, body.length);
+			exchange.getResponseBody().write(body);
+		});
+
+		var body = fetcher("5s").fetch(server.url("/zipped.xml"), FeedFetcher.Validators.NONE).orElseThrow();
+
+		assertThat(new String(body.bytes(), StandardCharsets.UTF_8)).isEqualTo("<rss version=\"2.0\"/>");
+		assertThat(server.requests().get(0).headers().getFirst("Accept-Encoding")).contains("gzip");
+		assertThat(server.requests().get(0).headers().getFirst("User-Agent")).startsWith("newsletter/");
+	}
+
+	@Test
+	void aRedirectLoopStopsAtTheLimit() {
+		server = new FeedServer(folder);
+		server.handle("/loop.xml", exchange -> {
+			exchange.getResponseHeaders().set("Location", "/loop.xml");
+			exchange.sendResponseHeaders(302, -1);
+		});
+
+		assertThatThrownBy(() -> fetcher("5s").fetch(server.url("/loop.xml"), FeedFetcher.Validators.NONE))
+			.hasMessageContaining("more than 5 redirects");
+	}
+
+	@Test
+	void onlyHttpHttpsAndFileUrlsAreFetched() {
+		assertThatThrownBy(() -> fetcher("5s").fetch("ftp://example.org/feed.xml", FeedFetcher.Validators.NONE))
+			.hasMessageContaining("unsupported URL scheme 'ftp'");
+		server = new FeedServer(folder);
+		server.handle("/to-file.xml", exchange -> {
+			exchange.getResponseHeaders().set("Location", "file:///etc/passwd");
+			exchange.sendResponseHeaders(301, -1);
+		});
+		assertThatThrownBy(() -> fetcher("5s").fetch(server.url("/to-file.xml"), FeedFetcher.Validators.NONE))
+			.hasMessageContaining("redirect to a file: URL refused");
+	}
+
+	private static FeedFetcher fetcher(String timeout) {
+		var source = new MapConfigurationPropertySource(Map.of("newsletter.fetch.timeout", timeout));
+		return new FeedFetcher(new Binder(source).bindOrCreate("newsletter", NewsletterProperties.class));
+	}
+
+	private static byte[] gzip(byte[] bytes) throws IOException {
+		var out = new ByteArrayOutputStream();
+		try (var zip = new GZIPOutputStream(out)) {
+			zip.write(bytes);
+		}
+		return out.toByteArray();
+	}
+}
