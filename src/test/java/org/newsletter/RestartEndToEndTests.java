@@ -108,6 +108,38 @@ class RestartEndToEndTests {
 		assertEveryoneAtLeastOnceAndDuplicatesAtMost(1);
 	}
 
+	/**
+	 * Kills at fixed delays after the process starts, landing in different steps from run to
+	 * run (start-up, fetch, compose, send, finish); whatever was hit, finishing the run misses
+	 * nobody and repeats at most the message in flight.
+	 */
+	@Test
+	void killedAtAnyMomentThenFinishedMissesNobody() throws Exception {
+		Path base = dataDir;
+		for (int delay : new int[] { 4_000, 4_500, 5_500, 7_500 }) {
+			dataDir = Files.createDirectories(base.resolve("kill-after-" + delay));
+			Files.copy(base.resolve("feeds.opml"), dataDir.resolve("feeds.opml"));
+			assertThat(cli().run("subscribers", "import", base.resolve("subscribers.csv").toString()).exitCode()).isZero();
+			snapshotSmtp();
+			received.clear();
+			var process = CliProcess.start(dataDir, args("run", CUTOFF, "--newsletter.send.rate-limit=10"));
+			Thread.sleep(delay);
+			process.kill();
+			String atKill = cli().run("status", "--limit=1").out();
+			System.out.println("killed " + delay + " ms after start:\n" + atKill);
+
+			var restart = cli().run("restart");
+			if (restart.exitCode() == 3) {
+				var run = cli().run("run", CUTOFF);
+				assertThat(run.exitCode()).as(atKill + run).isIn(0, 3);
+			}
+			else {
+				assertThat(restart.exitCode()).as(atKill + restart).isZero();
+			}
+			assertEveryoneAtLeastOnceAndDuplicatesAtMost(1);
+		}
+	}
+
 	@Test
 	void killedWhileFetchingThenRestartedSendsEveryoneOnce() throws Exception {
 		var stall = new java.util.concurrent.CountDownLatch(1);

@@ -81,6 +81,7 @@ class DigestLauncher {
 					+ last.getId() + ", " + last.getStatus() + "); finish it with: ./newsletter restart " + last.getId());
 			return ExitCodes.FAILED;
 		}
+		warnAboutUnfinishedRuns(parameters, err);
 		if (!parameters.outbox() && !parameters.dryRun() && !senders.smtpConfigured()) {
 			out.println("No spring.mail.host is set: messages go to the outbox folder " + properties.outbox() + ".");
 		}
@@ -95,6 +96,20 @@ class DigestLauncher {
 		catch (Exception ex) {
 			throw new IllegalStateException("the job could not start: " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * An unfinished run of another cutoff holds an issue that was never sent: its entries go
+	 * into this one too, and restarting it later would send them twice.
+	 */
+	private void warnAboutUnfinishedRuns(DigestParameters parameters, PrintWriter err) {
+		jobRepository.getJobInstances(WeeklyDigestJobConfig.JOB_NAME, 0, 20)
+			.stream()
+			.map(jobRepository::getLastJobExecution)
+			.filter(e -> e != null && e.getStatus() != BatchStatus.COMPLETED && e.getStatus() != BatchStatus.ABANDONED)
+			.forEach(e -> err.println("warning: the run for cutoff " + e.getJobParameters().getString("cutoff")
+					+ " (execution " + e.getId() + ") is " + e.getStatus() + " and unfinished; its entries go into this "
+					+ "issue too, so do not restart it after this run"));
 	}
 
 	/** Prints the summary of {@code execution} and returns its exit code. */
