@@ -103,13 +103,22 @@ class DigestLauncher {
 	 * into this one too, and restarting it later would send them twice.
 	 */
 	private void warnAboutUnfinishedRuns(DigestParameters parameters, PrintWriter err) {
-		jobRepository.getJobInstances(WeeklyDigestJobConfig.JOB_NAME, 0, 20)
+		unfinishedRuns().forEach(e -> err.println("warning: the run for cutoff " + e.getJobParameters().getString("cutoff")
+					+ " (execution " + e.getId() + ") is " + e.getStatus() + " and unfinished; its entries go into this "
+					+ "issue too, so do not restart it after this run"));
+	}
+
+	/**
+	 * The latest execution of each recent run that neither completed nor was abandoned (failed,
+	 * stopped, or left started by a killed process), newest first.
+	 */
+	List<JobExecution> unfinishedRuns() {
+		return jobRepository.getJobInstances(WeeklyDigestJobConfig.JOB_NAME, 0, 100)
 			.stream()
 			.map(jobRepository::getLastJobExecution)
 			.filter(e -> e != null && e.getStatus() != BatchStatus.COMPLETED && e.getStatus() != BatchStatus.ABANDONED)
-			.forEach(e -> err.println("warning: the run for cutoff " + e.getJobParameters().getString("cutoff")
-					+ " (execution " + e.getId() + ") is " + e.getStatus() + " and unfinished; its entries go into this "
-					+ "issue too, so do not restart it after this run"));
+			.sorted(java.util.Comparator.comparing(JobExecution::getId).reversed())
+			.toList();
 	}
 
 	/** Prints the summary of {@code execution} and returns its exit code. */
@@ -125,7 +134,7 @@ class DigestLauncher {
 		}
 		List<Throwable> failures = execution.getAllFailureExceptions();
 		String cause = failures.isEmpty() ? execution.getExitStatus().getExitDescription()
-				: OneLineErrors.rootMessage(failures.get(0));
+				: org.newsletter.Failures.oneLine(failures.get(0));
 		err.println("newsletter: the run failed (execution " + execution.getId() + "): " + firstLine(cause));
 		err.println("Fix the cause, then finish the run with: ./newsletter restart " + execution.getId());
 		return ExitCodes.FAILED;

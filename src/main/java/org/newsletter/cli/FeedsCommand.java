@@ -85,7 +85,7 @@ class FeedsCommand implements Runnable {
 				return String.format("failed  %-40s %s: %s", label(source, ""), source.url(), ex.getMessage());
 			}
 			catch (RuntimeException ex) {
-				return String.format("failed  %-40s %s: %s", label(source, ""), source.url(), OneLineErrors.rootMessage(ex));
+				return String.format("failed  %-40s %s: %s", label(source, ""), source.url(), org.newsletter.Failures.oneLine(ex));
 			}
 		}
 

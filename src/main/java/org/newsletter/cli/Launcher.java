@@ -67,7 +67,7 @@ public final class Launcher {
 		}
 		catch (RuntimeException ex) {
 			LoggerFactory.getLogger(Launcher.class).error("start-up failed", ex);
-			err.println("newsletter: cannot start: " + OneLineErrors.rootMessage(ex));
+			err.println("newsletter: cannot start: " + org.newsletter.Failures.oneLine(ex));
 			return ExitCodes.FAILED;
 		}
 	}

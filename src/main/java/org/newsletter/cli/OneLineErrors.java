@@ -1,6 +1,7 @@
 package org.newsletter.cli;
 
 import org.newsletter.BadInputException;
+import org.newsletter.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -18,12 +19,8 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
 			return ExitCodes.BAD_INPUT;
 		}
 		log.error("command failed", ex);
-		err.println("newsletter: " + rootMessage(ex) + " (details in the log)");
+		err.println("newsletter: " + Failures.oneLine(ex) + " (details in the log)");
 		return ExitCodes.FAILED;
-	}
-
-	static String rootMessage(Throwable ex) {
-		return org.newsletter.Failures.oneLine(ex);
 	}
 
 	/**

@@ -1,12 +1,10 @@
 package org.newsletter.cli;
 
 import java.io.PrintWriter;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.newsletter.BadInputException;
-import org.newsletter.job.WeeklyDigestJobConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -52,7 +50,7 @@ class RestartCommand implements Callable<Integer> {
 		PrintWriter out = spec.commandLine().getOut();
 		PrintWriter err = spec.commandLine().getErr();
 		Optional<JobExecution> found = executionId != null ? Optional.ofNullable(jobRepository.getJobExecution(executionId))
-				: latestUnfinished();
+				: launcher.unfinishedRuns().stream().findFirst();
 		if (found.isEmpty()) {
 			if (executionId != null) {
 				throw new BadInputException("there is no execution " + executionId + " (see ./newsletter status)");
@@ -80,15 +78,6 @@ class RestartCommand implements Callable<Integer> {
 	private JobExecution latestOfInstance(JobExecution execution) {
 		JobExecution last = jobRepository.getLastJobExecution(execution.getJobInstance());
 		return last != null ? last : execution;
-	}
-
-	private Optional<JobExecution> latestUnfinished() {
-		return jobRepository.getJobInstances(WeeklyDigestJobConfig.JOB_NAME, 0, 100)
-			.stream()
-			.map(jobRepository::getLastJobExecution)
-			.filter(e -> e != null && (e.getStatus() == BatchStatus.FAILED || e.getStatus() == BatchStatus.STOPPED
-					|| e.getStatus().isRunning() || e.getStatus() == BatchStatus.UNKNOWN))
-			.max(Comparator.comparing(JobExecution::getId));
 	}
 
 	private static String cutoff(JobExecution execution) {

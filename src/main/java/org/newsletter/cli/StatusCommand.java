@@ -95,7 +95,7 @@ class StatusCommand implements Callable<Integer> {
 					step.getExitStatus().getExitCode() + (description.isEmpty() ? "" : ": " + description));
 		}
 		execution.getAllFailureExceptions()
-			.forEach(failure -> out.println("  failure: " + OneLineErrors.rootMessage(failure)));
+			.forEach(failure -> out.println("  failure: " + org.newsletter.Failures.oneLine(failure)));
 		return ExitCodes.OK;
 	}
 
