@@ -7,6 +7,29 @@ public final class Failures {
 	}
 
 	/**
+	 * The one line of the failure that says most: the first with an exception of our own in its
+	 * chain (a partitioned step's own failure only says that a partition failed), else the first.
+	 * @return the line, or {@code null} when there are no failures
+	 */
+	public static String oneLine(java.util.List<Throwable> failures) {
+		return failures.stream()
+			.filter(Failures::hasOwnCause)
+			.findFirst()
+			.or(() -> failures.stream().findFirst())
+			.map(Failures::oneLine)
+			.orElse(null);
+	}
+
+	private static boolean hasOwnCause(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (t.getClass().getName().startsWith("org.newsletter.")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * The message of the innermost exception of our own (which names the feed, file or
 	 * server), or else of the root cause, on one line.
 	 */

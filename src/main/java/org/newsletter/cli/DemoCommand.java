@@ -3,6 +3,7 @@ package org.newsletter.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -72,7 +73,9 @@ class DemoCommand implements Callable<Integer> {
 		try (InputStream in = resolver.getResource("classpath:batch-config/demo/subscribers.csv").getInputStream()) {
 			Files.copy(in, subscribers, StandardCopyOption.REPLACE_EXISTING);
 		}
-		out.println("demo: " + subscriberImport.importFile(subscribers, false).summary() + " sample subscribers");
+		var imported = subscriberImport.importFile(subscribers, new SubscriberImport.Options(false, false, false),
+				new PrintWriter(Writer.nullWriter()), rejected -> spec.commandLine().getErr().println(rejected));
+		out.println("demo: " + imported.summary() + " sample subscribers");
 		int exit = launcher.run(new DigestParameters(CUTOFF, false, false, true), out, spec.commandLine().getErr());
 		if (exit == ExitCodes.OK) {
 			out.println();

@@ -1,11 +1,17 @@
 package org.newsletter.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 
 import org.newsletter.BadInputException;
+import org.newsletter.subscriber.CsvExport;
 import org.newsletter.subscriber.EmailAddresses;
 import org.newsletter.subscriber.InvalidAddressException;
 import org.newsletter.subscriber.Subscriber;
@@ -14,12 +20,14 @@ import org.newsletter.subscriber.SubscriberRepository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code subscribers}: the subscriber list. */
 @Command(name = "subscribers", mixinStandardHelpOptions = true, header = "Manages the subscriber list.",
-		subcommands = { SubscribersCommand.Import.class, SubscribersCommand.ListSubscribers.class,
+		subcommands = { SubscribersCommand.Import.class, SubscribersCommand.Export.class,
+				SubscribersCommand.ListSubscribers.class,
 				SubscribersCommand.Add.class, SubscribersCommand.Remove.class })
 class SubscribersCommand implements Runnable {
 
@@ -33,17 +41,32 @@ class SubscribersCommand implements Runnable {
 
 	/** {@code subscribers import FILE}. */
 	@Command(name = "import", mixinStandardHelpOptions = true, header = "Imports subscribers from a CSV file.",
-			description = { "The header row names the columns: email (required), name, status (active or unsubscribed).",
-					"Each rejected line is reported with its number and reason; the good lines are kept.",
-					"Exit code 0 when every line was imported, 2 when some were rejected." },
-			footer = { "", "Example:", "  ./newsletter subscribers import batch-config/subscribers.example.csv" })
+			description = {
+					"The header row names the columns, in any case: email (required), name, status (active or",
+					"unsubscribed; without a status header, a third field is the status). Other columns are kept as",
+					"attributes. UTF-8 with or without a byte-order mark; RFC 4180 quoting.",
+					"Existing subscribers are updated, never duplicated; someone who unsubscribed stays so unless the",
+					"line says active and --resubscribe is given. Each rejected line is reported with its number,",
+					"value and reason; the good lines are kept. An import that was interrupted (killed, or failed)",
+					"is finished by running the same command again on the unchanged file.",
+					"Exit code 0 when every line was imported, 2 when some were rejected or the file is unusable." },
+			footer = { "", "Examples:", "  ./newsletter subscribers import list.csv",
+					"  ./newsletter subscribers import list.csv --replace --dry-run" })
 	static class Import implements Callable<Integer> {
 
-		@Parameters(paramLabel = "FILE", description = "The CSV file (UTF-8, with or without BOM).")
+		@Parameters(paramLabel = "FILE", description = "The CSV file.")
 		Path file;
 
-		@Option(names = "--dry-run", description = "Report what would change; write nothing.")
+		@Option(names = "--dry-run", description = "Report what would change; the subscriber list is not touched.")
 		boolean dryRun;
+
+		@Option(names = "--replace",
+				description = "Subscribers the file does not name become unsubscribed (never deleted).")
+		boolean replace;
+
+		@Option(names = "--resubscribe",
+				description = "Re-activate unsubscribed subscribers whose line says status active.")
+		boolean resubscribe;
 
 		@Spec
 		CommandSpec spec;
@@ -56,11 +79,69 @@ class SubscribersCommand implements Runnable {
 
 		@Override
 		public Integer call() {
-			var report = subscriberImport.importFile(file, dryRun);
+			PrintWriter out = spec.commandLine().getOut();
 			PrintWriter err = spec.commandLine().getErr();
-			report.rejected().forEach(rejection -> err.println(file + ": " + rejection));
-			spec.commandLine().getOut().println(report.summary() + (dryRun ? " (dry run: nothing written)" : ""));
-			return report.rejected().isEmpty() ? ExitCodes.OK : ExitCodes.BAD_INPUT;
+			var report = subscriberImport.importFile(file, new SubscriberImport.Options(dryRun, replace, resubscribe),
+					out, rejected -> err.println(file + ": " + rejected));
+			err.flush();
+			out.println(report.summary());
+			if (replace) {
+				out.println(report.unsubscribed() + (dryRun ? " would be" : "") + " unsubscribed: not in the file");
+			}
+			if (dryRun) {
+				out.println("Dry run: nothing was changed.");
+			}
+			return report.rejected() == 0 ? ExitCodes.OK : ExitCodes.BAD_INPUT;
+		}
+	}
+
+	/** {@code subscribers export FILE}. */
+	@Command(name = "export", mixinStandardHelpOptions = true, header = "Exports every subscriber as CSV.",
+			description = { "Columns: email, name, status, created, updated, unsubscribed_at, then one per attribute.",
+					"Cells a spreadsheet would run as a formula start with ' (an import takes it off again).",
+					"Importing an export changes nothing." },
+			footer = { "", "Examples:", "  ./newsletter subscribers export subscribers.csv",
+					"  ./newsletter subscribers export - | less" })
+	static class Export implements Callable<Integer> {
+
+		@Parameters(paramLabel = "FILE", description = "Where to write (UTF-8); - for standard output.")
+		String file;
+
+		@Spec
+		CommandSpec spec;
+
+		private final CsvExport export;
+
+		Export(CsvExport export) {
+			this.export = export;
+		}
+
+		@Override
+		public Integer call() throws IOException {
+			if (file.equals("-")) {
+				PrintWriter out = spec.commandLine().getOut();
+				export.export(out);
+				out.flush();
+				return ExitCodes.OK;
+			}
+			Path target = Path.of(file).toAbsolutePath();
+			if (Files.isDirectory(target) || !Files.isDirectory(target.getParent())) {
+				throw new BadInputException("cannot write " + file + ": " + (Files.isDirectory(target)
+						? "it is a directory" : "no directory " + target.getParent()));
+			}
+			Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+			try {
+				long count;
+				try (Writer writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+					count = export.export(writer);
+				}
+				Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+				spec.commandLine().getErr().println(count + " subscribers written to " + file);
+			}
+			finally {
+				Files.deleteIfExists(partial);
+			}
+			return ExitCodes.OK;
 		}
 	}
 
@@ -84,9 +165,11 @@ class SubscribersCommand implements Runnable {
 		@Override
 		public Integer call() {
 			PrintWriter out = spec.commandLine().getOut();
-			for (Subscriber s : subscribers.findAll(status)) {
-				out.printf("%-6d %-13s %-40s %s%n", s.id(), s.status(), s.email(), s.name() == null ? "" : s.name());
+			if (status != null && !status.equals(Subscriber.ACTIVE) && !status.equals(Subscriber.UNSUBSCRIBED)) {
+				throw new ParameterException(spec.commandLine(), "--status must be active or unsubscribed, not " + status);
 			}
+			subscribers.forEach(status, s -> out.printf("%-6d %-13s %-40s %s%n", s.id(), s.status(), s.email(),
+					s.name() == null ? "" : s.name()));
 			return ExitCodes.OK;
 		}
 	}
@@ -126,7 +209,8 @@ class SubscribersCommand implements Runnable {
 			if (name != null && name.chars().anyMatch(Character::isISOControl)) {
 				throw new BadInputException("the name has a line break or control character");
 			}
-			var change = subscribers.upsert(address, name, Subscriber.ACTIVE, true, clock.instant());
+			var change = subscribers.subscribe(address, name == null || name.isBlank() ? null : name.strip(),
+					clock.instant());
 			spec.commandLine().getOut().println(address + ": " + change.name().toLowerCase(java.util.Locale.ROOT));
 			return ExitCodes.OK;
 		}

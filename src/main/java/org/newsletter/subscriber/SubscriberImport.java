@@ -1,174 +1,169 @@
 package org.newsletter.subscriber;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+import java.util.function.Consumer;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
-import org.apache.commons.io.input.BOMInputStream;
 import org.newsletter.BadInputException;
+import org.newsletter.Failures;
 
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameter;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Imports subscribers from a CSV file with a header row ({@code email} required, {@code name}
- * and {@code status} optional, found by name in any case). Each bad line is rejected with its
- * line number and reason; the good lines are kept.
+ * Runs the subscriber-import job for a file. The same command on the same, unchanged file
+ * after an import was interrupted (failed, or left started by a killed process) finishes that
+ * import instead of starting over: the lines already committed are not read again.
  */
 @Component
 public class SubscriberImport {
 
-	private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
-		.setHeader()
-		.setSkipHeaderRecord(true)
-		.setIgnoreEmptyLines(true)
-		.get();
+	private static final String STARTED = "started";
 
-	private final SubscriberRepository subscribers;
+	private static final String FINGERPRINT = "fingerprint";
 
-	private final TransactionTemplate transactions;
+	private final JobOperator jobOperator;
+
+	private final JobRepository jobRepository;
+
+	private final Job subscriberImportJob;
+
+	private final ImportLineRepository lines;
+
+	private final ImportProgress progress;
 
 	private final Clock clock;
 
-	public SubscriberImport(SubscriberRepository subscribers, TransactionTemplate transactions, Clock clock) {
-		this.subscribers = subscribers;
-		this.transactions = transactions;
+	SubscriberImport(JobOperator jobOperator, JobRepository jobRepository, Job subscriberImportJob,
+			ImportLineRepository lines, ImportProgress progress, Clock clock) {
+		this.jobOperator = jobOperator;
+		this.jobRepository = jobRepository;
+		this.subscriberImportJob = subscriberImportJob;
+		this.lines = lines;
+		this.progress = progress;
 		this.clock = clock;
 	}
 
-	/** A line that was not imported. */
-	public record Rejection(long line, String value, String reason) {
-
-		@Override
-		public String toString() {
-			return "line " + line + ": " + reason + (value.isEmpty() ? "" : " (" + value + ")");
-		}
+	/** How to import. */
+	public record Options(boolean dryRun, boolean replace, boolean resubscribe) {
 	}
 
-	/** What an import did. */
-	public record Report(int added, int updated, int unchanged, List<Rejection> rejected) {
+	/**
+	 * What an import did.
+	 *
+	 * @param unsubscribed subscribers {@code --replace} unsubscribed (or, in a dry run, would)
+	 */
+	public record Report(long added, long updated, long unchanged, long rejected, int unsubscribed) {
 
-		public int imported() {
+		public long imported() {
 			return added + updated + unchanged;
 		}
 
 		public String summary() {
-			return imported() + " imported (" + added + " added, " + updated + " updated, " + unchanged
-					+ " unchanged), " + rejected.size() + " rejected";
+			return imported() + " imported (" + added + " added, " + updated + " updated, " + unchanged + " unchanged), "
+					+ rejected + " rejected";
 		}
 	}
 
-	/** Imports {@code file}; with {@code dryRun} the report is made and nothing is written. */
-	public Report importFile(Path file, boolean dryRun) {
-		try (Reader reader = reader(file); CSVParser parser = FORMAT.parse(reader)) {
-			Map<String, Integer> header = columns(parser, file);
-			return transactions.execute(status -> {
-				Report report = importRecords(parser, header);
-				if (dryRun) {
-					status.setRollbackOnly();
+	/**
+	 * Imports {@code file}, printing progress to {@code out} and handing each rejected line, in
+	 * file order, to {@code rejections}.
+	 * @throws BadInputException when the file is missing, unreadable or has no email column
+	 * @throws IllegalStateException when the import failed part-way (run it again to finish it)
+	 */
+	public Report importFile(Path file, Options options, PrintWriter out, Consumer<ImportLine.Rejected> rejections) {
+		Path path = file.toAbsolutePath().normalize();
+		CsvRowReader.checkHeader(path);
+		JobParameters parameters = parameters(path, options);
+		progress.printTo(out);
+		JobExecution execution;
+		try {
+			Optional<JobExecution> interrupted = interrupted(parameters);
+			if (interrupted.isPresent()) {
+				out.println("Finishing the interrupted import of " + file + " (execution " + interrupted.get().getId()
+						+ ")");
+				JobExecution last = interrupted.get();
+				if (last.getStatus().isRunning()) {
+					last = jobOperator.recover(last);
 				}
-				return report;
-			});
+				execution = jobOperator.restart(last);
+			}
+			else {
+				execution = jobOperator.start(subscriberImportJob, new JobParametersBuilder(parameters)
+					.addString(STARTED, clock.instant().toString())
+					.toJobParameters());
+			}
 		}
-		catch (NoSuchFileException ex) {
-			throw new BadInputException("subscriber file " + file + " does not exist");
+		catch (Exception ex) {
+			throw new IllegalStateException("the import could not start: " + ex.getMessage(), ex);
 		}
-		catch (IOException | UncheckedIOException | IllegalArgumentException ex) {
+		if (execution.getStatus() != BatchStatus.COMPLETED) {
+			throw failure(file, execution);
+		}
+		long importId = execution.getJobInstance().getInstanceId();
+		var counts = lines.counts(importId);
+		lines.forEachRejection(importId, rejections);
+		lines.delete(importId);
+		return new Report(counts.added(), counts.updated(), counts.unchanged(), counts.rejected(),
+				execution.getExecutionContext().getInt(CsvImportJobConfig.UNSUBSCRIBED, 0));
+	}
+
+	private JobParameters parameters(Path file, Options options) {
+		String fingerprint;
+		try {
+			fingerprint = Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
+		}
+		catch (IOException ex) {
 			throw new BadInputException("subscriber file " + file + " cannot be read: " + ex.getMessage());
 		}
+		return new JobParametersBuilder().addString(CsvImportJobConfig.FILE, file.toString())
+			.addString(FINGERPRINT, fingerprint)
+			.addString(CsvImportJobConfig.DRY_RUN, Boolean.toString(options.dryRun()))
+			.addString(CsvImportJobConfig.REPLACE, Boolean.toString(options.replace()))
+			.addString(CsvImportJobConfig.RESUBSCRIBE, Boolean.toString(options.resubscribe()))
+			.toJobParameters();
 	}
 
-	private static Reader reader(Path file) throws IOException {
-		var in = BOMInputStream.builder().setInputStream(Files.newInputStream(file)).get();
-		return new java.io.InputStreamReader(in, StandardCharsets.UTF_8);
+	/** The unfinished import of the same file, unchanged, with the same options. */
+	private Optional<JobExecution> interrupted(JobParameters parameters) {
+		return jobRepository.getJobInstances(CsvImportJobConfig.JOB_NAME, 0, 20)
+			.stream()
+			.map(jobRepository::getLastJobExecution)
+			.filter(e -> e != null && e.getStatus() != BatchStatus.COMPLETED && e.getStatus() != BatchStatus.ABANDONED)
+			.filter(e -> withoutStart(e.getJobParameters()).equals(parameters))
+			.findFirst();
 	}
 
-	private static Map<String, Integer> columns(CSVParser parser, Path file) {
-		Map<String, Integer> byLowerName = new java.util.HashMap<>();
-		parser.getHeaderMap().forEach((name, index) -> byLowerName.put(name.strip().toLowerCase(Locale.ROOT), index));
-		if (!byLowerName.containsKey("email")) {
-			throw new BadInputException("subscriber file " + file + ", line 1: no 'email' column in the header");
-		}
-		return byLowerName;
-	}
-
-	private Report importRecords(CSVParser parser, Map<String, Integer> header) {
-		int added = 0;
-		int updated = 0;
-		int unchanged = 0;
-		List<Rejection> rejected = new ArrayList<>();
-		Set<String> seen = new HashSet<>();
-		Iterator<CSVRecord> records = parser.iterator();
-		long nextLine = parser.getCurrentLineNumber() + 1;
-		while (true) {
-			long line = nextLine;
-			CSVRecord record;
-			try {
-				if (!records.hasNext()) {
-					break;
-				}
-				record = records.next();
-			}
-			catch (UncheckedIOException ex) {
-				rejected.add(new Rejection(line, "", "unterminated quote"));
-				break;
-			}
-			nextLine = parser.getCurrentLineNumber() + 1;
-			String email = field(record, header, "email");
-			try {
-				SubscriberRepository.Change change = importRecord(record, header, seen);
-				switch (change) {
-					case ADDED -> added++;
-					case UPDATED -> updated++;
-					case UNCHANGED -> unchanged++;
-				}
-			}
-			catch (InvalidAddressException ex) {
-				rejected.add(new Rejection(line, printable(email), ex.getMessage()));
+	private static JobParameters withoutStart(JobParameters parameters) {
+		var builder = new JobParametersBuilder();
+		for (JobParameter<?> parameter : parameters) {
+			if (!parameter.name().equals(STARTED)) {
+				builder.addJobParameter(parameter);
 			}
 		}
-		return new Report(added, updated, unchanged, rejected);
+		return builder.toJobParameters();
 	}
 
-	private SubscriberRepository.Change importRecord(CSVRecord record, Map<String, Integer> header, Set<String> seen)
-			throws InvalidAddressException {
-		String name = field(record, header, "name");
-		String status = field(record, header, "status").toLowerCase(Locale.ROOT);
-		if (name.chars().anyMatch(Character::isISOControl)) {
-			throw new InvalidAddressException("line break or control character in the name");
+	private static RuntimeException failure(Path file, JobExecution execution) {
+		List<Throwable> causes = execution.getAllFailureExceptions();
+		Throwable cause = causes.isEmpty() ? null : causes.get(0);
+		if (cause instanceof BadInputException bad) {
+			return bad;
 		}
-		if (!status.isEmpty() && !status.equals(Subscriber.ACTIVE) && !status.equals(Subscriber.UNSUBSCRIBED)) {
-			throw new InvalidAddressException("unknown status '" + status + "' (active or unsubscribed)");
-		}
-		String email = EmailAddresses.normalise(field(record, header, "email"));
-		if (!seen.add(EmailAddresses.key(email))) {
-			throw new InvalidAddressException("duplicate of an earlier line");
-		}
-		return subscribers.upsert(email, name.isBlank() ? null : name.strip(),
-				status.isEmpty() ? Subscriber.ACTIVE : status, false, clock.instant());
-	}
-
-	private static String field(CSVRecord record, Map<String, Integer> header, String column) {
-		Integer index = header.get(column);
-		return index == null || index >= record.size() ? "" : record.get(index);
-	}
-
-	private static String printable(String value) {
-		return value.replaceAll("\\p{Cntrl}", "␤").strip();
+		String why = cause == null ? execution.getExitStatus().getExitDescription() : Failures.oneLine(causes);
+		return new IllegalStateException("the import of " + file + " stopped (execution " + execution.getId() + ", "
+				+ execution.getStatus() + "): " + why + "; run the same command again to finish it");
 	}
 }

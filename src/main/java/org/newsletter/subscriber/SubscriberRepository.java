@@ -1,10 +1,20 @@
 package org.newsletter.subscriber;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -12,15 +22,29 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class SubscriberRepository {
 
+	private static final int FETCH_SIZE = 1000;
+
 	private final JdbcClient jdbc;
 
-	public SubscriberRepository(JdbcClient jdbc) {
+	private final JdbcTemplate batch;
+
+	public SubscriberRepository(JdbcClient jdbc, JdbcTemplate batch) {
 		this.jdbc = jdbc;
+		this.batch = batch;
 	}
 
-	/** What an upsert did. */
+	/** What a merge did (or, not written, would do). */
 	public enum Change {
-		ADDED, UPDATED, UNCHANGED
+		ADDED, UPDATED, UNCHANGED;
+
+		String outcome() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+	}
+
+	/** Everything stored about a subscriber, as an export writes it. */
+	record Stored(long id, String email, String name, String status, String attributes, Instant created,
+			Instant updated, Instant unsubscribedAt) {
 	}
 
 	public Optional<Subscriber> findByEmail(String email) {
@@ -30,47 +54,166 @@ public class SubscriberRepository {
 			.optional();
 	}
 
-	public List<Subscriber> findAll(String status) {
-		return jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE (? IS NULL OR status = ?) ORDER BY id")
+	/** Every subscriber with {@code status} (all when null) in id order, streamed. */
+	public void forEach(String status, Consumer<Subscriber> action) {
+		jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE (? IS NULL OR status = ?) ORDER BY id")
 			.params(status, status)
-			.query(Subscriber.class)
-			.list();
+			.withFetchSize(FETCH_SIZE)
+			.query((ResultSet rs) -> {
+				action.accept(new Subscriber(rs.getLong("id"), rs.getString("email"), rs.getString("name"),
+						rs.getString("status")));
+			});
+	}
+
+	/** Every subscriber with all its columns in id order, streamed. */
+	void forEachStored(Consumer<Stored> action) {
+		jdbc.sql("""
+				SELECT id, email, name, status, attributes, created_at, updated_at, unsubscribed_at
+				FROM subscriber ORDER BY id""").withFetchSize(FETCH_SIZE).query((ResultSet rs) -> {
+			action.accept(stored(rs));
+		});
+	}
+
+	/** The attribute texts of every subscriber that has some, streamed. */
+	void forEachAttributes(Consumer<String> action) {
+		jdbc.sql("SELECT attributes FROM subscriber WHERE attributes IS NOT NULL")
+			.withFetchSize(FETCH_SIZE)
+			.query((ResultSet rs) -> {
+				action.accept(rs.getString(1));
+			});
+	}
+
+	/**
+	 * Where to split the active subscribers into {@code parts} id ranges of about the same size:
+	 * the first id of every range but the first, ascending (fewer when there are fewer
+	 * subscribers than parts). Streams the ids, so memory does not grow with the list.
+	 */
+	public List<Long> activeIdSplits(int parts) {
+		int active = countActive();
+		List<Long> splits = new ArrayList<>();
+		if (parts <= 1 || active < 2) {
+			return splits;
+		}
+		long[] position = { 0 };
+		jdbc.sql("SELECT id FROM subscriber WHERE status = 'active' ORDER BY id")
+			.withFetchSize(FETCH_SIZE)
+			.query((ResultSet rs) -> {
+				long index = position[0]++;
+				if (index > 0 && splits.size() < parts - 1 && index >= (long) active * (splits.size() + 1) / parts) {
+					splits.add(rs.getLong(1));
+				}
+			});
+		return splits;
 	}
 
 	public int countActive() {
 		return jdbc.sql("SELECT COUNT(*) FROM subscriber WHERE status = 'active'").query(Integer.class).single();
 	}
 
+	/** Adds the subscriber or makes an existing one active again, with {@code name} when given. */
+	public Change subscribe(String email, String name, Instant now) {
+		var line = new ImportLine.Accepted(0, email, name, Subscriber.ACTIVE, Map.of());
+		Merge merge = plan(line, findStored(List.of(line.key())).get(line.key()), true);
+		apply(List.of(merge), now);
+		return merge.change();
+	}
+
 	/**
-	 * Adds or updates the subscriber with {@code email} (already normalised). An import never
-	 * re-activates someone who unsubscribed unless {@code resubscribe}.
+	 * What merging one line into the list does.
+	 *
+	 * @param current the stored subscriber, {@code null} for a new address
 	 */
-	public Change upsert(String email, String name, String status, boolean resubscribe, Instant now) {
-		Optional<Subscriber> existing = findByEmail(email);
-		Timestamp at = Timestamp.from(now);
-		if (existing.isEmpty()) {
-			jdbc.sql("""
-					INSERT INTO subscriber (email, email_key, name, status, created_at, updated_at, unsubscribed_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?)""")
-				.params(email, EmailAddresses.key(email), name, status, at, at,
-						Subscriber.UNSUBSCRIBED.equals(status) ? at : null)
-				.update();
-			return Change.ADDED;
+	record Merge(Change change, Stored current, String email, String key, String name, String status,
+			String attributes) {
+	}
+
+	/** The stored subscribers with these address keys, by key. */
+	Map<String, Stored> findStored(Collection<String> keys) {
+		if (keys.isEmpty()) {
+			return Map.of();
 		}
-		Subscriber current = existing.get();
-		String newStatus = Subscriber.UNSUBSCRIBED.equals(current.status()) && !resubscribe ? current.status() : status;
-		String newName = name == null ? current.name() : name;
-		if (java.util.Objects.equals(newName, current.name()) && newStatus.equals(current.status())
-				&& email.equals(current.email())) {
-			return Change.UNCHANGED;
-		}
+		Map<String, Stored> found = new HashMap<>();
 		jdbc.sql("""
-				UPDATE subscriber SET email = ?, name = ?, status = ?, updated_at = ?,
+				SELECT id, email, email_key, name, status, attributes, created_at, updated_at, unsubscribed_at
+				FROM subscriber WHERE email_key IN (:keys)""").param("keys", keys).query((ResultSet rs) -> {
+			found.put(rs.getString("email_key"), stored(rs));
+		});
+		return found;
+	}
+
+	/**
+	 * Plans merging one import line: a new address is added; an existing subscriber gets the
+	 * line's address spelling, name (when given), status and attribute cells. Someone who
+	 * unsubscribed stays unsubscribed unless the line says {@code active} and {@code resubscribe}.
+	 * @throws IllegalArgumentException when the merged attributes do not fit
+	 */
+	static Merge plan(ImportLine.Accepted line, Stored current, boolean resubscribe) {
+		if (current == null) {
+			String status = line.status() == null ? Subscriber.ACTIVE : line.status();
+			return new Merge(Change.ADDED, null, line.email(), line.key(), line.name(), status,
+					fitting(Attributes.merge(null, line.attributes())));
+		}
+		String status = current.status();
+		if (Subscriber.UNSUBSCRIBED.equals(line.status())
+				|| (Subscriber.ACTIVE.equals(line.status()) && (resubscribe || Subscriber.ACTIVE.equals(status)))) {
+			status = line.status();
+		}
+		String name = line.name() == null ? current.name() : line.name();
+		String attributes = fitting(Attributes.merge(current.attributes(), line.attributes()));
+		boolean same = line.email().equals(current.email()) && Objects.equals(name, current.name())
+				&& status.equals(current.status()) && Objects.equals(attributes, current.attributes());
+		return new Merge(same ? Change.UNCHANGED : Change.UPDATED, current, line.email(), line.key(), name, status,
+				attributes);
+	}
+
+	/** Writes the planned merges, in two JDBC batches. */
+	void apply(List<Merge> merges, Instant now) {
+		Timestamp at = Timestamp.from(now);
+		List<Merge> added = merges.stream().filter(m -> m.change() == Change.ADDED).toList();
+		List<Merge> updated = merges.stream().filter(m -> m.change() == Change.UPDATED).toList();
+		batch.batchUpdate("""
+				INSERT INTO subscriber (email, email_key, name, status, attributes, created_at, updated_at,
+				unsubscribed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", added, added.size(), (ps, m) -> {
+			ps.setString(1, m.email());
+			ps.setString(2, m.key());
+			ps.setString(3, m.name());
+			ps.setString(4, m.status());
+			ps.setString(5, m.attributes());
+			ps.setTimestamp(6, at);
+			ps.setTimestamp(7, at);
+			ps.setTimestamp(8, Subscriber.UNSUBSCRIBED.equals(m.status()) ? at : null);
+		});
+		batch.batchUpdate("""
+				UPDATE subscriber SET email = ?, name = ?, status = ?, attributes = ?, updated_at = ?,
 				unsubscribed_at = CASE WHEN ? = 'unsubscribed' THEN COALESCE(unsubscribed_at, ?) ELSE NULL END
-				WHERE id = ?""")
-			.params(email, newName, newStatus, at, newStatus, at, current.id())
+				WHERE id = ?""", updated, updated.size(), (ps, m) -> {
+			ps.setString(1, m.email());
+			ps.setString(2, m.name());
+			ps.setString(3, m.status());
+			ps.setString(4, m.attributes());
+			ps.setTimestamp(5, at);
+			ps.setString(6, m.status());
+			ps.setTimestamp(7, at);
+			ps.setLong(8, m.current().id());
+		});
+	}
+
+	/**
+	 * Unsubscribes (or, not written, counts) the active subscribers that no line of import
+	 * {@code importId} names, rejected lines with a valid address included.
+	 */
+	int unsubscribeAbsent(long importId, boolean write, Instant now) {
+		String absent = """
+				FROM subscriber s WHERE s.status = 'active' AND NOT EXISTS (SELECT 1 FROM subscriber_import_line l
+				WHERE l.import_id = ? AND l.present_key = s.email_key)""";
+		if (!write) {
+			return jdbc.sql("SELECT COUNT(*) " + absent).param(importId).query(Integer.class).single();
+		}
+		Timestamp at = Timestamp.from(now);
+		return jdbc.sql("UPDATE subscriber SET status = 'unsubscribed', updated_at = ?, unsubscribed_at = ? WHERE id IN "
+				+ "(SELECT s.id " + absent + ")")
+			.params(at, at, importId)
 			.update();
-		return Change.UPDATED;
 	}
 
 	/** Marks the subscriber unsubscribed; false when there is no such subscriber. */
@@ -80,5 +223,23 @@ public class SubscriberRepository {
 				WHERE id = ?""")
 			.params(Timestamp.from(now), Timestamp.from(now), id)
 			.update() > 0;
+	}
+
+	private static Stored stored(ResultSet rs) throws SQLException {
+		return new Stored(rs.getLong("id"), rs.getString("email"), rs.getString("name"), rs.getString("status"),
+				rs.getString("attributes"), instant(rs, "created_at"), instant(rs, "updated_at"),
+				instant(rs, "unsubscribed_at"));
+	}
+
+	private static Instant instant(ResultSet rs, String column) throws SQLException {
+		OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+		return time == null ? null : time.toInstant();
+	}
+
+	private static String fitting(String attributes) {
+		if (attributes != null && attributes.length() > Attributes.MAX_JSON) {
+			throw new IllegalArgumentException("attributes longer than " + Attributes.MAX_JSON + " characters");
+		}
+		return attributes;
 	}
 }

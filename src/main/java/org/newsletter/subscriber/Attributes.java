@@ -1,0 +1,64 @@
+package org.newsletter.subscriber;
+
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A subscriber's extra CSV columns (company, city, …), stored as one JSON object with its
+ * keys sorted so that the same attributes are always the same text.
+ */
+final class Attributes {
+
+	static final int MAX_JSON = 8000;
+
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	private static final TypeReference<TreeMap<String, String>> MAP = new TypeReference<>() {
+	};
+
+	private Attributes() {
+	}
+
+	static SortedMap<String, String> decode(String json) {
+		if (json == null || json.isEmpty()) {
+			return new TreeMap<>();
+		}
+		try {
+			return JSON.readValue(json, MAP);
+		}
+		catch (JsonProcessingException ex) {
+			throw new IllegalStateException("stored attributes are not a JSON object: " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	/** {@code stored} with each cell applied: a value sets its attribute, an empty cell removes it. */
+	static String merge(String stored, Map<String, String> cells) {
+		SortedMap<String, String> attributes = decode(stored);
+		cells.forEach((key, value) -> {
+			if (value == null || value.isBlank()) {
+				attributes.remove(key);
+			}
+			else {
+				attributes.put(key, value.strip());
+			}
+		});
+		return encode(attributes);
+	}
+
+	static String encode(SortedMap<String, String> attributes) {
+		if (attributes.isEmpty()) {
+			return null;
+		}
+		try {
+			return JSON.writeValueAsString(attributes);
+		}
+		catch (JsonProcessingException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+}

@@ -1,0 +1,99 @@
+package org.newsletter.subscriber;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The subscriber-import job: a chunk step reads the CSV file, checks each line and merges it
+ * (restartable: a killed import run again goes on after the last committed chunk), then a
+ * tasklet applies {@code --replace} and puts the counts in the job's context.
+ */
+@Configuration(proxyBeanMethods = false)
+class CsvImportJobConfig {
+
+	static final String JOB_NAME = "subscriber-import";
+
+	static final String LINES_STEP = "import-lines";
+
+	static final String FINISH_STEP = "import-finish";
+
+	static final String FILE = "file";
+
+	static final String DRY_RUN = "dryRun";
+
+	static final String REPLACE = "replace";
+
+	static final String RESUBSCRIBE = "resubscribe";
+
+	static final String UNSUBSCRIBED = "unsubscribedByReplace";
+
+	private static final int CHUNK = 1000;
+
+	@Bean
+	Job subscriberImportJob(JobRepository jobRepository, Step importLinesStep, Step importFinishStep) {
+		return new JobBuilder(JOB_NAME, jobRepository).start(importLinesStep).next(importFinishStep).build();
+	}
+
+	@Bean
+	Step importLinesStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			CsvRowReader csvRowReader, ImportLineWriter importLineWriter, ImportProgress progress) {
+		return new StepBuilder(LINES_STEP, jobRepository).<CsvRow, ImportLine>chunk(CHUNK)
+			.transactionManager(transactionManager)
+			.reader(csvRowReader)
+			.processor(new ImportLineProcessor())
+			.writer(importLineWriter)
+			.listener(progress)
+			.build();
+	}
+
+	@Bean
+	@StepScope
+	CsvRowReader csvRowReader(@Value("#{jobParameters['" + FILE + "']}") String file) {
+		return new CsvRowReader(Path.of(file));
+	}
+
+	@Bean
+	@StepScope
+	ImportLineWriter importLineWriter(@Value("#{stepExecution}") StepExecution step, SubscriberRepository subscribers,
+			ImportLineRepository lines, Clock clock) {
+		JobParameters parameters = step.getJobParameters();
+		return new ImportLineWriter(subscribers, lines, clock, importId(step), flag(parameters, DRY_RUN),
+				flag(parameters, RESUBSCRIBE));
+	}
+
+	@Bean
+	Step importFinishStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			SubscriberRepository subscribers, Clock clock) {
+		return new StepBuilder(FINISH_STEP, jobRepository).tasklet((contribution, chunkContext) -> {
+			StepExecution step = contribution.getStepExecution();
+			JobParameters parameters = step.getJobParameters();
+			if (flag(parameters, REPLACE)) {
+				int absent = subscribers.unsubscribeAbsent(importId(step), !flag(parameters, DRY_RUN), clock.instant());
+				step.getJobExecution().getExecutionContext().putInt(UNSUBSCRIBED, absent);
+			}
+			return RepeatStatus.FINISHED;
+		}, transactionManager).build();
+	}
+
+	static long importId(StepExecution step) {
+		return step.getJobExecution().getJobInstance().getInstanceId();
+	}
+
+	static boolean flag(JobParameters parameters, String name) {
+		return Boolean.parseBoolean(parameters.getString(name));
+	}
+}

@@ -1,0 +1,89 @@
+package org.newsletter.subscriber;
+
+import java.util.Locale;
+import java.util.Map;
+
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+
+/**
+ * Checks one CSV line on its own: readable, no line break or control character in any field,
+ * a known status, a valid address (normalised), a name that fits. Never throws for bad data:
+ * a bad line becomes a {@link ImportLine.Rejected} with the reason.
+ */
+class ImportLineProcessor implements ItemProcessor<CsvRow, ImportLine> {
+
+	static final int MAX_NAME = 200;
+
+	private static final int MAX_VALUE = 200;
+
+	@Override
+	public ImportLine process(CsvRow row) {
+		if (row.problem() != null) {
+			return new ImportLine.Rejected(row.line(), "", row.problem(), null);
+		}
+		String value = printable(row.email());
+		String key = keyOrNull(row.email());
+		String field = fieldWithControlCharacter(row);
+		if (field != null) {
+			return new ImportLine.Rejected(row.line(), value, "line break or control character in the " + field
+					+ " field", key);
+		}
+		String status = row.status() == null ? "" : row.status().strip().toLowerCase(Locale.ROOT);
+		if (!status.isEmpty() && !status.equals(Subscriber.ACTIVE) && !status.equals(Subscriber.UNSUBSCRIBED)) {
+			return new ImportLine.Rejected(row.line(), value,
+					"unknown status '" + printable(row.status()) + "' (active or unsubscribed)", key);
+		}
+		String name = row.name() == null || row.name().isBlank() ? null : row.name().strip();
+		if (name != null && name.length() > MAX_NAME) {
+			return new ImportLine.Rejected(row.line(), value, "name longer than " + MAX_NAME + " characters", key);
+		}
+		if (row.email().isBlank()) {
+			return new ImportLine.Rejected(row.line(), value, "no address", null);
+		}
+		String email;
+		try {
+			email = EmailAddresses.normalise(row.email());
+		}
+		catch (InvalidAddressException ex) {
+			return new ImportLine.Rejected(row.line(), value, ex.getMessage(), null);
+		}
+		return new ImportLine.Accepted(row.line(), email, name, status.isEmpty() ? null : status, row.attributes());
+	}
+
+	private static String fieldWithControlCharacter(CsvRow row) {
+		if (hasControl(row.email())) {
+			return CsvRowReader.EMAIL;
+		}
+		if (hasControl(row.name())) {
+			return CsvRowReader.NAME;
+		}
+		if (hasControl(row.status())) {
+			return CsvRowReader.STATUS;
+		}
+		for (Map.Entry<String, String> attribute : row.attributes().entrySet()) {
+			if (hasControl(attribute.getValue())) {
+				return "'" + attribute.getKey() + "'";
+			}
+		}
+		return null;
+	}
+
+	private static boolean hasControl(String value) {
+		return value != null && value.chars().anyMatch(Character::isISOControl);
+	}
+
+	private static String keyOrNull(String email) {
+		try {
+			return EmailAddresses.key(EmailAddresses.normalise(email));
+		}
+		catch (InvalidAddressException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/** The value as one line, control characters shown as ␤, cut to a readable length. */
+	static String printable(String value) {
+		String line = value == null ? "" : value.replaceAll("\\p{Cntrl}", "␤").strip();
+		return line.length() > MAX_VALUE ? line.substring(0, MAX_VALUE) + "…" : line;
+	}
+}

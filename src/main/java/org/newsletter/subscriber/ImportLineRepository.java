@@ -1,0 +1,102 @@
+package org.newsletter.subscriber;
+
+import java.sql.ResultSet;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The {@code subscriber_import_line} table: what each line of an import did, written in the
+ * chunk's transaction with the change itself. It tells a line that repeats an address from an
+ * earlier line (even one read before a crash), which subscribers {@code --replace} keeps, and
+ * the counts and rejections of the report.
+ */
+@Repository
+class ImportLineRepository {
+
+	static final String REJECTED = "rejected";
+
+	private final JdbcClient jdbc;
+
+	private final JdbcTemplate batch;
+
+	ImportLineRepository(JdbcClient jdbc, JdbcTemplate batch) {
+		this.jdbc = jdbc;
+		this.batch = batch;
+	}
+
+	/** One line's outcome: {@code added}, {@code updated}, {@code unchanged} or {@code rejected}. */
+	record Outcome(long line, String emailKey, String presentKey, String outcome, String value, String reason) {
+	}
+
+	/** The counts of an import's report. */
+	record Counts(long added, long updated, long unchanged, long rejected) {
+
+		long imported() {
+			return added + updated + unchanged;
+		}
+	}
+
+	/** The lines of this import that already brought one of these address keys, by key. */
+	Map<String, Long> linesOf(long importId, Collection<String> keys) {
+		Map<String, Long> lines = new HashMap<>();
+		if (!keys.isEmpty()) {
+			jdbc.sql("""
+					SELECT email_key, line FROM subscriber_import_line
+					WHERE import_id = :importId AND email_key IN (:keys)""")
+				.param("importId", importId)
+				.param("keys", keys)
+				.query((ResultSet rs) -> {
+					lines.put(rs.getString(1), rs.getLong(2));
+				});
+		}
+		return lines;
+	}
+
+	void record(long importId, List<Outcome> outcomes) {
+		batch.batchUpdate("""
+				INSERT INTO subscriber_import_line (import_id, line, email_key, present_key, outcome, value, reason)
+				VALUES (?, ?, ?, ?, ?, ?, ?)""", outcomes, outcomes.size(), (ps, o) -> {
+			ps.setLong(1, importId);
+			ps.setLong(2, o.line());
+			ps.setString(3, o.emailKey());
+			ps.setString(4, o.presentKey());
+			ps.setString(5, o.outcome());
+			ps.setString(6, o.value());
+			ps.setString(7, o.reason());
+		});
+	}
+
+	Counts counts(long importId) {
+		long[] counts = new long[4];
+		jdbc.sql("SELECT outcome, COUNT(*) AS n FROM subscriber_import_line WHERE import_id = ? GROUP BY outcome")
+			.param(importId)
+			.query(rs -> {
+				int index = List.of("added", "updated", "unchanged", REJECTED).indexOf(rs.getString("outcome"));
+				counts[index] = rs.getLong("n");
+			});
+		return new Counts(counts[0], counts[1], counts[2], counts[3]);
+	}
+
+	/** The rejected lines in file order, streamed. */
+	void forEachRejection(long importId, Consumer<ImportLine.Rejected> action) {
+		jdbc.sql("""
+				SELECT line, value, reason, present_key FROM subscriber_import_line
+				WHERE import_id = ? AND outcome = 'rejected' ORDER BY line""")
+			.param(importId)
+			.query(rs -> {
+				action.accept(new ImportLine.Rejected(rs.getLong("line"), rs.getString("value"), rs.getString("reason"),
+						rs.getString("present_key")));
+			});
+	}
+
+	void delete(long importId) {
+		jdbc.sql("DELETE FROM subscriber_import_line WHERE import_id = ?").param(importId).update();
+	}
+}
