@@ -132,9 +132,10 @@ class DigestLauncher {
 			}
 			return ExitCodes.OK;
 		}
-		List<Throwable> failures = execution.getAllFailureExceptions();
-		String cause = failures.isEmpty() ? execution.getExitStatus().getExitDescription()
-				: org.newsletter.Failures.oneLine(failures.get(0));
+		String cause = org.newsletter.Failures.oneLine(execution.getAllFailureExceptions());
+		if (cause == null) {
+			cause = execution.getExitStatus().getExitDescription();
+		}
 		err.println("newsletter: the run failed (execution " + execution.getId() + "): " + firstLine(cause));
 		err.println("Fix the cause, then finish the run with: ./newsletter restart " + execution.getId());
 		return ExitCodes.FAILED;

@@ -82,7 +82,7 @@ class StatusCommand implements Callable<Integer> {
 				"FEEDS", "ENTRIES", "SENT/FAILED", "EXIT");
 		out.println(line(execution));
 		out.println();
-		out.printf("  %-8s %-10s %6s %6s %6s %7s %9s  %s%n", "STEP", "STATUS", "READ", "WRITE", "SKIP", "COMMITS",
+		out.printf("  %-24s %-10s %6s %6s %6s %7s %9s  %s%n", "STEP", "STATUS", "READ", "WRITE", "SKIP", "COMMITS",
 				"ROLLBACKS", "EXIT");
 		for (StepExecution step : execution.getStepExecutions().stream()
 			.sorted(Comparator.comparing(StepExecution::getId))
@@ -90,7 +90,7 @@ class StatusCommand implements Callable<Integer> {
 			String description = step.getExecutionContext().containsKey(RunReport.FAILURE)
 					? step.getExecutionContext().getString(RunReport.FAILURE)
 					: OneLineErrors.exitDescription(step.getExitStatus().getExitDescription());
-			out.printf("  %-8s %-10s %6d %6d %6d %7d %9d  %s%n", step.getStepName(), step.getStatus(), step.getReadCount(),
+			out.printf("  %-24s %-10s %6d %6d %6d %7d %9d  %s%n", step.getStepName(), step.getStatus(), step.getReadCount(),
 					step.getWriteCount(), step.getSkipCount(), step.getCommitCount(), step.getRollbackCount(),
 					step.getExitStatus().getExitCode() + (description.isEmpty() ? "" : ": " + description));
 		}

@@ -2,7 +2,9 @@ package org.newsletter.delivery;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -12,21 +14,29 @@ public class DeliveryRepository {
 
 	private final JdbcClient jdbc;
 
-	public DeliveryRepository(JdbcClient jdbc) {
+	private final JdbcTemplate batch;
+
+	public DeliveryRepository(JdbcClient jdbc, JdbcTemplate batch) {
 		this.jdbc = jdbc;
+		this.batch = batch;
 	}
 
 	/** Counts of an issue's deliveries. */
 	public record Counts(int sent, int failed) {
 	}
 
-	public void record(long issueId, long subscriberId, boolean sent, String messageId, String reply, Instant at) {
-		jdbc.sql("""
+	/** Records deliveries as one JDBC batch. */
+	void recordAll(List<DeliveryRecorder.Delivery> deliveries) {
+		batch.batchUpdate("""
 				INSERT INTO delivery (issue_id, subscriber_id, status, message_id, smtp_reply, attempted_at)
-				VALUES (?, ?, ?, ?, ?, ?)""")
-			.params(issueId, subscriberId, sent ? "sent" : "failed", messageId,
-					reply == null ? null : reply.length() > 1000 ? reply.substring(0, 1000) : reply, Timestamp.from(at))
-			.update();
+				VALUES (?, ?, ?, ?, ?, ?)""", deliveries, deliveries.size(), (ps, d) -> {
+			ps.setLong(1, d.issueId());
+			ps.setLong(2, d.subscriberId());
+			ps.setString(3, d.sent() ? "sent" : "failed");
+			ps.setString(4, d.messageId());
+			ps.setString(5, d.reply() == null ? null : d.reply().length() > 1000 ? d.reply().substring(0, 1000) : d.reply());
+			ps.setTimestamp(6, Timestamp.from(d.at()));
+		});
 	}
 
 	public Counts counts(long issueId) {

@@ -11,12 +11,11 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemWriter;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The send step's writer: builds each subscriber's message, hands it to the sender and records
- * the delivery in its own transaction as soon as the outcome is known, so a crash re-sends at
- * most the message in flight.
+ * The writer of one send partition: builds each subscriber's message, hands it to this
+ * partition's sender (one SMTP connection) and has the delivery recorded before the next
+ * message, so a crash re-sends at most the message in flight on each connection.
  */
 public class DeliveryWriter implements ItemWriter<Subscriber>, ItemStream {
 
@@ -26,57 +25,31 @@ public class DeliveryWriter implements ItemWriter<Subscriber>, ItemStream {
 
 	private final MessageSender sender;
 
-	private final DeliveryRepository deliveries;
+	private final DeliveryRecorder recorder;
 
-	private final TransactionTemplate ownTransaction;
+	private final SendRate rate;
 
 	private final Clock clock;
 
-	private final double rateLimit;
-
-	private long nextSendNanos;
-
-	/**
-	 * @param ownTransaction a template with {@code REQUIRES_NEW} propagation
-	 * @param rateLimit messages per second from this writer; 0 for no limit
-	 */
-	public DeliveryWriter(Issue issue, MessageFactory messages, MessageSender sender, DeliveryRepository deliveries,
-			TransactionTemplate ownTransaction, Clock clock, double rateLimit) {
+	public DeliveryWriter(Issue issue, MessageFactory messages, MessageSender sender, DeliveryRecorder recorder,
+			SendRate rate, Clock clock) {
 		this.issue = issue;
 		this.messages = messages;
 		this.sender = sender;
-		this.deliveries = deliveries;
-		this.ownTransaction = ownTransaction;
+		this.recorder = recorder;
+		this.rate = rate;
 		this.clock = clock;
-		this.rateLimit = rateLimit;
 	}
 
 	@Override
 	public void write(Chunk<? extends Subscriber> chunk) throws DeliveryException, MessagingException {
 		for (Subscriber subscriber : chunk) {
 			MimeMessage message = messages.build(issue, subscriber);
-			pace();
+			rate.acquire();
 			MessageSender.Outcome outcome = sender.send(message);
-			ownTransaction.executeWithoutResult(status -> deliveries.record(issue.id(), subscriber.id(),
-					outcome.accepted(), messages.messageId(issue.id(), subscriber.id()), outcome.reply(), clock.instant()));
+			recorder.record(new DeliveryRecorder.Delivery(issue.id(), subscriber.id(), outcome.accepted(),
+					messages.messageId(issue.id(), subscriber.id()), outcome.reply(), clock.instant()));
 		}
-	}
-
-	private void pace() throws DeliveryException {
-		if (rateLimit <= 0) {
-			return;
-		}
-		long now = System.nanoTime();
-		if (nextSendNanos > now) {
-			try {
-				Thread.sleep((nextSendNanos - now) / 1_000_000, (int) ((nextSendNanos - now) % 1_000_000));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new DeliveryException("interrupted", ex);
-			}
-		}
-		nextSendNanos = Math.max(now, nextSendNanos) + (long) (1_000_000_000L / rateLimit);
 	}
 
 	@Override

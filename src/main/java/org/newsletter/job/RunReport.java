@@ -2,6 +2,7 @@ package org.newsletter.job;
 
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.ItemWriteListener;
@@ -12,7 +13,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Tells the operator how a run goes: a line as each step ends and, during a long send, a
- * progress line at most every five seconds. Writes where the command line points it.
+ * progress line at most every five seconds, counting the messages of every send partition.
+ * Writes where the command line points it.
  */
 @Component
 public class RunReport implements StepExecutionListener, ItemWriteListener<Object> {
@@ -34,9 +36,9 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 
 	private volatile StepExecution sending;
 
-	private volatile long lastProgress;
+	private long lastProgress;
 
-	private volatile long written;
+	private final AtomicLong written = new AtomicLong();
 
 	/** Sends the report to {@code writer} (the command's standard output). */
 	public void printTo(PrintWriter writer) {
@@ -47,8 +49,10 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 	public void beforeStep(StepExecution step) {
 		if (step.getStepName().equals(WeeklyDigestJobConfig.SEND_STEP)) {
 			sending = step;
-			written = 0;
-			lastProgress = System.nanoTime();
+			written.set(0);
+			synchronized (this) {
+				lastProgress = System.nanoTime();
+			}
 		}
 	}
 
@@ -57,11 +61,13 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 		if (sending == null) {
 			return;
 		}
-		written += items.size();
-		long now = System.nanoTime();
-		if (now - lastProgress >= PROGRESS_NANOS) {
-			lastProgress = now;
-			line("send: " + written + "/" + total() + " messages");
+		long sent = written.addAndGet(items.size());
+		synchronized (this) {
+			long now = System.nanoTime();
+			if (now - lastProgress >= PROGRESS_NANOS) {
+				lastProgress = now;
+				line("send: " + sent + "/" + total() + " messages");
+			}
 		}
 	}
 

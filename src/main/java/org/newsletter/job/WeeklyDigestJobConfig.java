@@ -2,16 +2,20 @@ package org.newsletter.job;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
 
 import org.newsletter.config.NewsletterProperties;
+import org.newsletter.delivery.DeliveryRecorder;
 import org.newsletter.delivery.DeliveryRepository;
 import org.newsletter.delivery.DeliveryWriter;
 import org.newsletter.delivery.MessageFactory;
 import org.newsletter.delivery.MessageSender;
 import org.newsletter.delivery.MessageSenders;
+import org.newsletter.delivery.SendRate;
 import org.newsletter.feed.FeedException;
 import org.newsletter.feed.FeedFetchProcessor;
 import org.newsletter.feed.FeedList;
@@ -23,15 +27,18 @@ import org.newsletter.issue.IssueArchive;
 import org.newsletter.issue.IssueComposer;
 import org.newsletter.issue.IssueRepository;
 import org.newsletter.subscriber.Subscriber;
+import org.newsletter.subscriber.SubscriberRepository;
 
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 import org.springframework.batch.infrastructure.item.database.Order;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
@@ -43,8 +50,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.core.DataClassRowMapper;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The weekly-digest job (DESIGN.md §1): fetch → compose → send → finish. Its steps are wired
@@ -62,6 +67,13 @@ public class WeeklyDigestJobConfig {
 	public static final String SEND_STEP = "send";
 
 	public static final String FINISH_STEP = "finish";
+
+	/** The step each send partition runs; its executions are named {@code send-worker:partitionN}. */
+	public static final String SEND_WORKER_STEP = "send-worker";
+
+	private static final String MIN_ID = "minId";
+
+	private static final String MAX_ID = "maxId";
 
 	/** The exit code of a run that found too few entries: the job completes, nothing is sent. */
 	public static final String NOTHING_TO_SEND = "NOTHING_TO_SEND";
@@ -132,11 +144,58 @@ public class WeeklyDigestJobConfig {
 		}, transactionManager).listener(report).build();
 	}
 
+	/**
+	 * The send step: partitioned by subscriber id range over {@code newsletter.send.connections}
+	 * threads, each worker holding one SMTP connection open across its messages (DESIGN.md §10).
+	 * A restart runs again only the partitions that did not complete, and each reads only who
+	 * has not had the issue yet.
+	 */
 	@Bean
-	Step sendStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+	Step sendStep(JobRepository jobRepository, Step sendWorkerStep, Partitioner subscriberRanges,
+			NewsletterProperties properties, RunReport report) {
+		int connections = properties.send().connections();
+		var executor = new SimpleAsyncTaskExecutor("send-");
+		executor.setConcurrencyLimit(connections);
+		return new StepBuilder(SEND_STEP, jobRepository).partitioner(SEND_WORKER_STEP, subscriberRanges)
+			.step(sendWorkerStep)
+			.gridSize(connections)
+			.taskExecutor(executor)
+			.listener(report)
+			.build();
+	}
+
+	/**
+	 * Splits the active subscribers into id ranges of about the same size; the first range
+	 * starts at 0 and the last is open-ended, so whoever subscribes before a restart is covered.
+	 * Also tells the report how many messages the step has to send and where they go.
+	 */
+	@Bean
+	@StepScope
+	Partitioner subscriberRanges(@Value("#{stepExecution}") StepExecution step, SubscriberRepository subscribers,
+			IssueRepository issues, DeliveryRepository deliveries, MessageSenders senders) {
+		Issue issue = issueOf(step, issues);
+		step.getExecutionContext().putLong(RunReport.PENDING, deliveries.countPending(issue.id()));
+		step.getExecutionContext().putString(RunReport.DESTINATION,
+				DigestParameters.of(step.getJobParameters()).outbox() || !senders.smtpConfigured()
+						? "the outbox folder " + senders.outbox(issue.id()) : "SMTP");
+		return gridSize -> {
+			List<Long> splits = subscribers.activeIdSplits(gridSize);
+			Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
+			for (int i = 0; i < gridSize; i++) {
+				var range = new ExecutionContext();
+				range.putLong(MIN_ID, i == 0 ? 0 : i <= splits.size() ? splits.get(i - 1) : Long.MAX_VALUE);
+				range.putLong(MAX_ID, i < splits.size() ? splits.get(i) - 1 : i == splits.size() ? Long.MAX_VALUE : 0);
+				partitions.put("partition" + i, range);
+			}
+			return partitions;
+		};
+	}
+
+	@Bean
+	Step sendWorkerStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JdbcPagingItemReader<Subscriber> pendingSubscribers, DeliveryWriter deliveryWriter,
 			NewsletterProperties properties, RunReport report) {
-		return new StepBuilder(SEND_STEP, jobRepository)
+		return new StepBuilder(SEND_WORKER_STEP, jobRepository)
 			.<Subscriber, Subscriber>chunk(properties.send().chunkSize())
 			.transactionManager(transactionManager)
 			.reader(pendingSubscribers)
@@ -146,27 +205,25 @@ public class WeeklyDigestJobConfig {
 	}
 
 	/**
-	 * Active subscribers with no delivery of this issue yet, by id. Without saved state: on a
-	 * restart the query itself leaves out whoever already had the issue.
+	 * The active subscribers of one partition's id range with no delivery of this issue yet, by
+	 * id, a page at a time. Without saved state: on a restart the query itself leaves out
+	 * whoever already had the issue.
 	 */
 	@Bean
 	@StepScope
 	JdbcPagingItemReader<Subscriber> pendingSubscribers(DataSource dataSource, NewsletterProperties properties,
-			@Value("#{stepExecution}") StepExecution step, IssueRepository issues, DeliveryRepository deliveries,
-			MessageSenders senders) throws Exception {
+			@Value("#{stepExecution}") StepExecution step, IssueRepository issues) throws Exception {
 		Issue issue = issueOf(step, issues);
-		step.getExecutionContext().putLong(RunReport.PENDING, deliveries.countPending(issue.id()));
-		step.getExecutionContext().putString(RunReport.DESTINATION,
-				DigestParameters.of(step.getJobParameters()).outbox() || !senders.smtpConfigured()
-						? "the outbox folder " + senders.outbox(issue.id()) : "SMTP");
+		var range = step.getExecutionContext();
 		return new JdbcPagingItemReaderBuilder<Subscriber>().name("pendingSubscribers")
 			.dataSource(dataSource)
 			.selectClause("SELECT s.id, s.email, s.name, s.status")
 			.fromClause("FROM subscriber s")
 			.whereClause("""
-					s.status = 'active' AND NOT EXISTS
+					s.id BETWEEN :minId AND :maxId AND s.status = 'active' AND NOT EXISTS
 					(SELECT 1 FROM delivery d WHERE d.issue_id = :issueId AND d.subscriber_id = s.id)""")
-			.parameterValues(Map.of("issueId", issue.id()))
+			.parameterValues(Map.of("issueId", issue.id(), "minId", range.getLong(MIN_ID), "maxId",
+					range.getLong(MAX_ID)))
 			.sortKeys(Map.of("id", Order.ASCENDING))
 			.rowMapper(new DataClassRowMapper<>(Subscriber.class))
 			.pageSize(properties.send().chunkSize())
@@ -178,14 +235,16 @@ public class WeeklyDigestJobConfig {
 	@Bean
 	@StepScope
 	DeliveryWriter deliveryWriter(@Value("#{stepExecution}") StepExecution step, IssueRepository issues,
-			MessageFactory messages, MessageSenders senders, DeliveryRepository deliveries,
-			PlatformTransactionManager transactionManager, Clock clock, NewsletterProperties properties) {
+			MessageFactory messages, MessageSenders senders, DeliveryRecorder recorder, SendRate sendRate, Clock clock) {
 		Issue issue = issueOf(step, issues);
 		MessageSender sender = senders.open(DigestParameters.of(step.getJobParameters()).outbox(), issue.id());
-		var ownTransaction = new TransactionTemplate(transactionManager);
-		ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		return new DeliveryWriter(issue, messages, sender, deliveries, ownTransaction, clock,
-				properties.send().rateLimit());
+		return new DeliveryWriter(issue, messages, sender, recorder, sendRate, clock);
+	}
+
+	/** One pace for all the connections (a process runs one job at a time). */
+	@Bean
+	SendRate sendRate(NewsletterProperties properties) {
+		return new SendRate(properties.send().rateLimit());
 	}
 
 	@Bean
