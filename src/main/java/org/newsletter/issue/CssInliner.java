@@ -40,10 +40,10 @@ import org.jsoup.select.Selector;
  * stylesheets. The cascade is kept: {@code !important} first, then an element's own
  * {@code style} attribute, then selector specificity, then the later rule. What cannot be
  * inlined stays in one {@code <style>} block in the head: at-rules ({@code @media} and the
- * like) and selectors that depend on state ({@code :hover}, {@code ::before}, ...). Since
- * inlined styles beat a stylesheet, the declarations of a kept {@code @media} rule need
- * {@code !important} to take effect; inlined declarations carry no {@code !important}, so
- * they can.
+ * like) and selectors that depend on state ({@code :hover}, {@code ::before}, ...); a rule
+ * that selects nothing is dropped. Since inlined styles beat a stylesheet, the declarations
+ * of a kept {@code @media} rule need {@code !important} to take effect; inlined declarations
+ * carry no {@code !important}, so they can.
  */
 final class CssInliner {
 

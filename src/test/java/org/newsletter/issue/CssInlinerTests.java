@@ -97,6 +97,14 @@ class CssInlinerTests {
 	}
 
 	@Test
+	void aRuleThatSelectsNothingIsDropped() {
+		Document html = inline(".missing { color: red } p { color: blue }", "<p>x</p>");
+
+		assertThat(html.select("style")).isEmpty();
+		assertThat(html.selectFirst("p").attr("style")).isEqualTo("color:blue");
+	}
+
+	@Test
 	void onlyTheBodyIsStyled() {
 		Document html = inline("* { margin: 0 }", "<p>x</p>");
 
