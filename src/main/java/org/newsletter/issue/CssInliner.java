@@ -30,6 +30,7 @@ import com.helger.css.reader.errorhandler.DoNothingCSSParseErrorHandler;
 import com.helger.css.writer.CSSWriter;
 import com.helger.css.writer.CSSWriterSettings;
 import org.jsoup.Jsoup;
+import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.select.Selector;
@@ -173,7 +174,7 @@ final class CssInliner {
 		styleElements.forEach(Element::remove);
 		if (kept.hasRules()) {
 			String css = new CSSWriter(WRITER).setWriteHeaderText(false).getCSSAsString(kept);
-			document.head().appendElement("style").appendChild(new org.jsoup.nodes.DataNode("\n" + css));
+			document.head().appendElement("style").appendChild(new DataNode("\n" + css));
 		}
 	}
 
