@@ -12,6 +12,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
 import org.jsoup.nodes.Entities;
 import org.newsletter.config.NewsletterProperties;
 import org.newsletter.issue.Issue;
@@ -69,7 +70,7 @@ public class MessageFactory {
 		}
 		message.setSubject(headerSafe(issue.subject()), StandardCharsets.UTF_8.name());
 		message.setSentDate(new Date());
-		message.setHeader("List-Id", headerSafe(properties.title()) + " <" + listId() + ">");
+		message.setHeader("List-Id", listIdHeader());
 		message.setHeader("List-Unsubscribe", listUnsubscribe(unsubscribeUrl));
 		message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
 		message.setHeader("Precedence", "bulk");
@@ -101,6 +102,17 @@ public class MessageFactory {
 	private static String greeting(Subscriber subscriber) {
 		String name = subscriber.name() == null ? "" : headerSafe(subscriber.name());
 		return name.isEmpty() ? "Hello," : "Hello " + name + ",";
+	}
+
+	/** RFC 2919: the title as a phrase, in RFC 2047 encoded words when it is not ASCII. */
+	private String listIdHeader() throws MessagingException {
+		try {
+			String phrase = MimeUtility.encodeText(headerSafe(properties.title()), StandardCharsets.UTF_8.name(), null);
+			return MimeUtility.fold("List-Id: ".length(), phrase + " <" + listId() + ">");
+		}
+		catch (UnsupportedEncodingException ex) {
+			throw new MessagingException("UTF-8 unsupported", ex);
+		}
 	}
 
 	private String listId() {

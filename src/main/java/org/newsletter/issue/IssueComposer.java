@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -13,9 +14,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.newsletter.config.NewsletterProperties;
 
 import org.springframework.stereotype.Component;
@@ -29,6 +34,13 @@ import org.springframework.transaction.annotation.Transactional;
 public class IssueComposer {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
+
+	/** Paragraphs that blog platforms append to every entry: WordPress, Discourse. */
+	private static final Pattern BOILERPLATE = Pattern.compile(
+			"The post .+ appeared first on .+|Read full topic|\\d+ posts? - \\d+ participants?( Read full topic)?");
+
+	/** How feeds mark an excerpt: "[…]", "[...]", "[&hellip;]" once decoded. */
+	private static final Pattern EXCERPT_MARK = Pattern.compile("\\[(…|\\.\\.\\.)\\]");
 
 	private final Eligibility eligibility;
 
@@ -72,7 +84,7 @@ public class IssueComposer {
 			return new Outcome(Optional.empty(), candidates.size(), window);
 		}
 		String token = HexFormat.of().formatHex(RANDOM.generateSeed(12));
-		IssueContent content = content(window, candidates);
+		IssueContent content = content(properties, window, candidates);
 		var rendered = renderer.render(content, Map.of(
 				"greeting", Issue.placeholder(token, Issue.Personal.GREETING),
 				"unsubscribeUrl", Issue.placeholder(token, Issue.Personal.UNSUBSCRIBE_URL)));
@@ -83,7 +95,8 @@ public class IssueComposer {
 	}
 
 	/** Groups by source title (case-insensitive), newest first inside a group, capped per source. */
-	IssueContent content(Eligibility.Window window, List<Eligibility.Candidate> candidates) {
+	static IssueContent content(NewsletterProperties properties, Eligibility.Window window,
+			List<Eligibility.Candidate> candidates) {
 		Map<Long, List<Eligibility.Candidate>> byFeed = candidates.stream()
 			.collect(Collectors.groupingBy(Eligibility.Candidate::feedId, LinkedHashMap::new, Collectors.toList()));
 		var dates = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
@@ -115,17 +128,26 @@ public class IssueComposer {
 		return new IssueContent(properties.title(), range, sources, count, archiveUrl, base);
 	}
 
-	/** At most {@code words} words of the entry's text, cut at a word boundary. */
+	/**
+	 * At most {@code words} words of the entry's text, cut at a word boundary and then marked
+	 * with an ellipsis. Code blocks, tables, figures and the lines blog platforms append ("The
+	 * post ... appeared first on") are left out; the feed's own excerpt mark ("[…]") ends the text.
+	 */
 	static String summary(String html, int words) {
-		String text = html == null ? "" : Jsoup.parse(html).text().strip();
-		if (text.isEmpty()) {
-			return "";
+		Document document = Jsoup.parseBodyFragment(html == null ? "" : html);
+		document.select("pre, table, figure").remove();
+		document.select("p").stream().filter(p -> BOILERPLATE.matcher(p.text()).matches()).forEach(Element::remove);
+		String text = document.text().strip();
+		Matcher mark = EXCERPT_MARK.matcher(text);
+		boolean cut = mark.find();
+		if (cut) {
+			text = text.substring(0, mark.start()).strip();
 		}
-		String[] all = text.split("\\s+");
-		if (all.length <= words) {
-			return text;
+		String[] all = text.isEmpty() ? new String[0] : text.split("\\s+");
+		if (all.length > words) {
+			text = String.join(" ", Arrays.copyOf(all, words));
+			cut = true;
 		}
-		return String.join(" ", java.util.Arrays.copyOf(all, words)).replaceAll("[\\p{Punct}&&[^)\\]\"'”’]]+$", "") + " …";
+		return cut && !text.isEmpty() ? text.replaceAll("[\\p{Punct}\\s&&[^)\\]\"'”’]]+$", "") + "…" : text;
 	}
-
 }

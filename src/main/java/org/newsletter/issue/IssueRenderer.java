@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import freemarker.cache.ClassTemplateLoader;
 import freemarker.cache.FileTemplateLoader;
@@ -19,18 +20,25 @@ import org.newsletter.config.NewsletterProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Renders an issue with the FreeMarker templates: {@code issue.html.ftlh} (auto-escaped HTML),
- * {@code issue.txt.ftl} (plain text, wrapped at 72 columns) and {@code subject.ftl}. The
- * templates folder is read first, the jar's copies where a file is missing.
+ * Renders an issue with the FreeMarker templates: {@code issue.html.ftlh} (auto-escaped HTML,
+ * its stylesheet then inlined by {@link CssInliner}), {@code issue.txt.ftl} (plain text,
+ * wrapped at 72 columns) and {@code subject.ftl}. The templates folder is read first, the
+ * jar's copies where a file is missing.
  */
 @Component
 public class IssueRenderer {
 
 	static final int TEXT_WIDTH = 72;
 
+	/** A numbered link reference of the text part, such as "[12]". */
+	private static final Pattern REFERENCE = Pattern.compile("\\[\\d+\\]");
+
 	private final Configuration freemarker;
 
+	private final String language;
+
 	public IssueRenderer(NewsletterProperties properties) throws IOException {
+		this.language = properties.locale().toLanguageTag();
 		this.freemarker = new Configuration(Configuration.VERSION_2_3_34);
 		List<TemplateLoader> loaders = new ArrayList<>();
 		if (Files.isDirectory(properties.templatesDir())) {
@@ -51,9 +59,10 @@ public class IssueRenderer {
 
 	/** Renders {@code content}; {@code personal} maps the personal parts to what stands for them. */
 	public Rendered render(IssueContent content, Map<String, String> personal) {
-		Map<String, Object> model = Map.of("issue", content, "personal", personal);
+		Map<String, Object> model = Map.of("issue", content, "personal", personal, "lang", language);
 		String subject = oneLine(process("subject.ftl", model));
-		return new Rendered(subject, process("issue.html.ftlh", model), wrap(process("issue.txt.ftl", model)));
+		String html = CssInliner.inline(process("issue.html.ftlh", model));
+		return new Rendered(subject, html, wrap(process("issue.txt.ftl", model)));
 	}
 
 	private String process(String name, Map<String, Object> model) {
@@ -71,7 +80,11 @@ public class IssueRenderer {
 		return text.replaceAll("[\\p{Cntrl}\\u2028\\u2029\\u0085]", " ").replaceAll("\\s+", " ").strip();
 	}
 
-	/** Wraps each line longer than 72 columns at spaces, keeping its indentation; URLs are never cut. */
+	/**
+	 * Wraps each line longer than 72 columns at spaces, keeping its indentation; URLs are never
+	 * cut, and a link reference ("[3]") stays on the line of the word before it (or after it,
+	 * when it starts the line).
+	 */
 	static String wrap(String text) {
 		var out = new StringBuilder();
 		for (String line : text.split("\n", -1)) {
@@ -93,7 +106,7 @@ public class IssueRenderer {
 		var out = new StringBuilder();
 		var current = new StringBuilder(lead);
 		boolean empty = true;
-		for (String word : line.strip().split(" +")) {
+		for (String word : words(line.strip())) {
 			if (!empty && current.length() + 1 + word.length() > TEXT_WIDTH) {
 				out.append(current).append('\n');
 				current = new StringBuilder(hang);
@@ -103,5 +116,22 @@ public class IssueRenderer {
 			empty = false;
 		}
 		return out.append(current).toString();
+	}
+
+	private static List<String> words(String text) {
+		List<String> words = new ArrayList<>();
+		boolean glueNext = false;
+		for (String word : text.split(" +")) {
+			boolean reference = REFERENCE.matcher(word).matches();
+			if (glueNext || (reference && !words.isEmpty())) {
+				words.set(words.size() - 1, words.get(words.size() - 1) + " " + word);
+				glueNext = false;
+			}
+			else {
+				words.add(word);
+				glueNext = reference;
+			}
+		}
+		return words;
 	}
 }

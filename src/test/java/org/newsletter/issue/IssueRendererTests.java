@@ -1,13 +1,35 @@
 package org.newsletter.issue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * The rendering of an issue: the text wrapping rules, and the fixture issue (the planet feeds
+ * of March 20, see {@link FixtureIssue}) as both parts. The text part is compared with
+ * {@code src/test/resources/golden/fixture-issue.txt}; after an intended change of the text
+ * template, run this class with {@code -Dgolden.update=true} and review the file's diff.
+ */
 class IssueRendererTests {
+
+	private static final Path GOLDEN_TEXT = Path.of("src/test/resources/golden/fixture-issue.txt");
+
+	private static final String ARCHIVE_URL = "https://newsletter.example/archive/2026-03-21/";
 
 	private static final String LONG = "The quick brown fox jumps over the lazy dog and then keeps on running "
 			+ "far beyond the edge of the seventy-two column limit of a plain text email body.";
@@ -64,6 +86,20 @@ class IssueRendererTests {
 	}
 
 	@Test
+	void aLinkReferenceStaysWithTheWordBeforeIt() {
+		List<String> lines = lines(IssueRenderer.wrap("* " + "word ".repeat(13) + "wordy [12]"));
+
+		assertThat(lines).containsExactly("* " + "word ".repeat(13).strip(), "  wordy [12]");
+	}
+
+	@Test
+	void aLinkListLineKeepsItsNumberWithItsUrl() {
+		String url = "https://example.org/" + "segment/".repeat(10);
+
+		assertThat(IssueRenderer.wrap("[12] " + url)).isEqualTo("[12] " + url + "\n");
+	}
+
+	@Test
 	void threeOrMoreBlankLinesCollapseToOne() {
 		assertThat(IssueRenderer.wrap("a\n\n\n\n\nb\n\nc")).isEqualTo("a\n\nb\n\nc\n");
 	}
@@ -71,6 +107,168 @@ class IssueRendererTests {
 	@Test
 	void trailingSpacesAreDroppedAndTheTextEndsWithOneNewline() {
 		assertThat(IssueRenderer.wrap("\n\na   \nb\n\n\n")).isEqualTo("a\nb\n");
+	}
+
+	@Test
+	void theTextPartOfTheFixtureIssueMatchesTheGoldenFileLineByLine() throws IOException {
+		String text = FixtureIssue.rendered(FixtureIssue.properties()).text();
+		if (Boolean.getBoolean("golden.update")) {
+			Files.createDirectories(GOLDEN_TEXT.getParent());
+			Files.writeString(GOLDEN_TEXT, text, StandardCharsets.UTF_8);
+		}
+		List<String> golden = Files.readAllLines(GOLDEN_TEXT, StandardCharsets.UTF_8);
+
+		List<String> actual = lines(text);
+		for (int i = 0; i < Math.min(actual.size(), golden.size()); i++) {
+			assertThat(actual.get(i)).as("line %d of the text part", i + 1).isEqualTo(golden.get(i));
+		}
+		assertThat(actual).as("lines of the text part").hasSameSizeAs(golden);
+	}
+
+	@Test
+	void theTextPartReadsOnItsOwn() {
+		String text = FixtureIssue.rendered(FixtureIssue.properties()).text();
+
+		assertThat(lines(text)).allSatisfy(line -> assertThat(line.length() <= 72 || line.matches("(\\[\\d+\\] )?https?://\\S+"))
+			.as("'%s' fits 72 columns or is a link", line).isTrue());
+		assertThat(text).doesNotContainPattern("</?[a-zA-Z][a-zA-Z0-9]*[^>]*>")
+			.doesNotContainPattern("&(#\\d+|#x\\p{XDigit}+|[a-zA-Z]+);")
+			.doesNotContain("%%")
+			.contains("Hello Ada,", "View in browser:\n" + ARCHIVE_URL + "\n",
+					"Unsubscribe with one click:\n" + FixtureIssue.UNSUBSCRIBE_URL + "\n");
+	}
+
+	@Test
+	void everyLinkReferenceOfTheTextPartIsListedOnceUnderLinks() {
+		String text = FixtureIssue.rendered(FixtureIssue.properties()).text();
+		String body = text.substring(0, text.indexOf("\nLinks:\n"));
+		String list = text.substring(text.indexOf("\nLinks:\n"));
+
+		Set<String> referenced = new LinkedHashSet<>();
+		Matcher reference = Pattern.compile("\\[(\\d+)\\]").matcher(body);
+		while (reference.find()) {
+			referenced.add(reference.group(1));
+		}
+		List<String> listed = list.lines().filter(line -> line.matches("\\[\\d+\\] https?://\\S+"))
+			.map(line -> line.substring(1, line.indexOf(']')))
+			.toList();
+		// 13 sources and 24 entries, each with a link
+		assertThat(referenced).hasSize(37).containsExactlyElementsOf(listed);
+	}
+
+	@Test
+	void theHtmlPartKeepsOneStylesheetForWhatCannotBeInlined() {
+		Document html = Jsoup.parse(FixtureIssue.rendered(FixtureIssue.properties()).html());
+
+		assertThat(html.select("style")).hasSize(1);
+		String css = html.selectFirst("head > style").data();
+		assertThat(css).contains("@media (max-width:620px)", "@media (prefers-color-scheme:dark)", "a:hover");
+		assertThat(css.replaceAll("(?s)@media[^{]*\\{(?:[^{}]*\\{[^}]*\\})*\\s*\\}", "").strip())
+			.as("outside @media only what depends on state").isEqualTo("a:hover { text-decoration:underline !important; }");
+		assertThat(html.select("script, link[rel=stylesheet], img")).isEmpty();
+		assertThat(html.select("meta[name=color-scheme]").attr("content")).isEqualTo("light dark");
+	}
+
+	@Test
+	void theHtmlPartIsATableAbout600PixelsWideWithItsStylesInlined() {
+		String rendered = FixtureIssue.rendered(FixtureIssue.properties()).html();
+		Document html = Jsoup.parse(rendered);
+
+		Element container = html.selectFirst("table.container");
+		assertThat(container.attr("style")).contains("width:100%", "max-width:600px", "background-color:#ffffff");
+		assertThat(rendered).as("Outlook's fixed-width table").contains("<!--[if mso]><table role=\"presentation\" width=\"600\"");
+		assertThat(html.select("body [class]:not(.entry)")).allSatisfy(element -> assertThat(element.attr("style"))
+			.as("style of %s", element.cssSelector()).isNotBlank());
+		assertThat(html.selectFirst("h3 a").attr("style")).contains("color:#1a5fb4", "text-decoration:none");
+		assertThat(rendered.getBytes(StandardCharsets.UTF_8)).as("under Gmail's 102 KB clipping limit")
+			.hasSizeLessThan(100 * 1024);
+	}
+
+	@Test
+	void theHtmlPartOpensWithAPreheaderTitleAndDateRange() {
+		Document html = Jsoup.parse(FixtureIssue.rendered(FixtureIssue.properties()).html());
+
+		Element preheader = html.body().child(0);
+		assertThat(preheader.hasClass("preheader")).isTrue();
+		assertThat(preheader.attr("style")).contains("display:none", "mso-hide:all");
+		assertThat(preheader.text()).startsWith("24 posts from 13 sources: Ari Lamstein, Marcos Dione,");
+		assertThat(html.selectFirst("h1").text()).isEqualTo("Planet Python Weekly");
+		assertThat(html.selectFirst(".dates").text()).isEqualTo("Mar 14, 2026 – Mar 21, 2026 · 24 posts from 13 sources");
+		assertThat(html.selectFirst(".greeting").text()).isEqualTo("Hello Ada,");
+	}
+
+	@Test
+	void theHtmlTableOfContentsLinksEverySourceWithItsEntryCount() {
+		Document html = Jsoup.parse(FixtureIssue.rendered(FixtureIssue.properties()).html());
+
+		List<Element> links = html.select(".contents-list a");
+		assertThat(links).hasSize(13);
+		for (Element link : links) {
+			Element source = html.getElementById(link.attr("href").substring(1));
+			assertThat(source).as("target of %s", link.attr("href")).isNotNull();
+			assertThat(source.selectFirst("h2").text()).isEqualTo(link.text());
+			assertThat(link.nextElementSibling().text()).isEqualTo("(" + source.select("h3").size() + ")");
+		}
+		assertThat(links.get(8).text()).isEqualTo("Real Python");
+		assertThat(links.get(8).nextElementSibling().text()).isEqualTo("(10)");
+	}
+
+	@Test
+	void everyHtmlEntryHasItsLinkedTitleDateSummaryAndReadMore() {
+		Document html = Jsoup.parse(FixtureIssue.rendered(FixtureIssue.properties()).html());
+
+		List<Element> entries = html.select("td.source .entry");
+		assertThat(entries).hasSize(24).allSatisfy(entry -> {
+			String link = entry.selectFirst("h3 a").attr("href");
+			assertThat(link).matches("https://[a-z-]+\\.example/posts/[a-z0-9-]+");
+			assertThat(entry.selectFirst(".byline").text()).matches("(.+ · )?[A-Z][a-z]{2} \\d{1,2}, 2026");
+			assertThat(entry.selectFirst("a.readmore").attr("href")).isEqualTo(link);
+			String summary = entry.selectFirst(".summary").ownText().strip();
+			assertThat(summary.isEmpty() ? 0 : summary.split("\\s+").length).isLessThanOrEqualTo(60);
+		});
+		assertThat(html.select("td.source h2 a").eachAttr("href")).hasSize(13)
+			.allSatisfy(href -> assertThat(href).matches("https://[a-z-]+\\.example/"));
+		Element first = entries.get(0);
+		assertThat(first.selectFirst("h3").text())
+			.isEqualTo("acs-nativity: A Python Package for Analyzing Changes in the Foreign-Born Population");
+		assertThat(first.selectFirst(".byline").text()).as("no author line repeating the source").isEqualTo("Mar 16, 2026");
+		assertThat(first.selectFirst(".summary").ownText()).startsWith("President Trump has made").endsWith("visualizing…");
+	}
+
+	@Test
+	void theHtmlFooterSaysWhyAndLinksTheArchiveAndTheUnsubscribePage() {
+		Document html = Jsoup.parse(FixtureIssue.rendered(FixtureIssue.properties()).html());
+
+		Element footer = html.selectFirst("td.footer");
+		assertThat(footer.text()).contains("You get Planet Python Weekly because you subscribed to it");
+		assertThat(footer.select("a").eachAttr("href")).containsExactly(ARCHIVE_URL, FixtureIssue.UNSUBSCRIBE_URL);
+		assertThat(footer.select("a").eachText()).containsExactly("View in browser", "Unsubscribe");
+	}
+
+	@Test
+	void summariesHaveAtMostTheConfiguredNumberOfWords() {
+		var properties = FixtureIssue.properties(Map.of("newsletter.summary-words", "12"));
+		var rendered = FixtureIssue.rendered(properties);
+
+		assertThat(Jsoup.parse(rendered.html()).select(".summary")).allSatisfy(summary -> {
+			String text = summary.ownText().strip();
+			assertThat(text.isEmpty() ? 0 : text.split("\\s+").length).isLessThanOrEqualTo(12);
+		});
+		assertThat(rendered.text()).contains("  President Trump has made reducing illegal immigration and increasing\n"
+				+ "  deportations central goals…\n");
+	}
+
+	@Test
+	void datesAndTheLanguageFollowTheConfiguredLocaleAndTimeZone() {
+		var properties = FixtureIssue.properties(Map.of("newsletter.locale", "de-DE",
+				"newsletter.time-zone", "Pacific/Auckland"));
+		var rendered = FixtureIssue.rendered(properties);
+		Document html = Jsoup.parse(rendered.html());
+
+		assertThat(html.selectFirst("html").attr("lang")).isEqualTo("de-DE");
+		// 2026-03-16T16:00Z is already the 17th in Auckland
+		assertThat(html.selectFirst(".entry .byline").text()).isEqualTo("17.03.2026");
+		assertThat(rendered.subject()).endsWith("14.03.2026 – 21.03.2026");
 	}
 
 	private static List<String> lines(String text) {

@@ -1,0 +1,127 @@
+package org.newsletter.issue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.jayway.jsonpath.JsonPath;
+import org.newsletter.config.NewsletterProperties;
+import org.newsletter.feed.FeedException;
+import org.newsletter.feed.FeedFetcher;
+import org.newsletter.feed.FeedParser;
+import org.newsletter.feed.ParsedFeed;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/**
+ * The issue of the first planet fixture run (fixtures/README.md): the march-20 feeds with the
+ * cutoff 2026-03-21T00:00:00Z on a fresh database, 24 entries from 13 sources, rendered as
+ * the composer does and personalised as the message factory does, without a database.
+ */
+final class FixtureIssue {
+
+	static final Instant CUTOFF = Instant.parse("2026-03-21T00:00:00Z");
+
+	static final String GREETING = "Hello Ada,";
+
+	static final String UNSUBSCRIBE_URL = "https://newsletter.example/unsubscribe?token=7.fixture";
+
+	private static final String TOKEN = "fixture";
+
+	private FixtureIssue() {
+	}
+
+	/** Settings with the defaults of the application, the given ones changed. */
+	static NewsletterProperties properties(Map<String, String> settings) {
+		return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("newsletter",
+				NewsletterProperties.class);
+	}
+
+	/** English dates in UTC, the defaults otherwise. */
+	static NewsletterProperties properties() {
+		return properties(Map.of("newsletter.locale", "en", "newsletter.time-zone", "UTC"));
+	}
+
+	/** What the issue says. */
+	static IssueContent content(NewsletterProperties properties) {
+		var window = Eligibility.window(CUTOFF, Optional.empty(), properties.lateness(), properties.firstRunLookback());
+		return IssueComposer.content(properties, window, candidates(window));
+	}
+
+	/** The issue rendered once, then personalised for Ada. */
+	static IssueRenderer.Rendered rendered(NewsletterProperties properties) {
+		try {
+			var rendered = new IssueRenderer(properties).render(content(properties), Map.of(
+					"greeting", Issue.placeholder(TOKEN, Issue.Personal.GREETING),
+					"unsubscribeUrl", Issue.placeholder(TOKEN, Issue.Personal.UNSUBSCRIBE_URL)));
+			return new IssueRenderer.Rendered(rendered.subject(), personal(rendered.html()), personal(rendered.text()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String personal(String body) {
+		// neither value needs HTML escaping, so the HTML and the text are filled alike
+		return body.replace(Issue.placeholder(TOKEN, Issue.Personal.GREETING), GREETING)
+			.replace(Issue.placeholder(TOKEN, Issue.Personal.UNSUBSCRIBE_URL), UNSUBSCRIBE_URL);
+	}
+
+	/** The dated entries of every march-20 feed inside the window, as the database would hand them out. */
+	private static List<Eligibility.Candidate> candidates(Eligibility.Window window) {
+		List<Map<String, Object>> manifest;
+		try {
+			manifest = JsonPath.read(fixture("manifest.json").toFile(), "$.feeds");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		var parser = new FeedParser();
+		List<Eligibility.Candidate> candidates = new ArrayList<>();
+		long feedId = 0;
+		for (Map<String, Object> feed : manifest) {
+			feedId++;
+			String file = ((String) feed.get("file")).replace("feeds/", "");
+			ParsedFeed parsed = parse(parser, fixture("march-20/feeds/" + file));
+			String source = parsed.title().isEmpty() ? (String) feed.get("source") : parsed.title();
+			for (ParsedFeed.Entry entry : parsed.entries()) {
+				if (entry.published() != null && window.contains(entry.published())) {
+					candidates.add(new Eligibility.Candidate(candidates.size() + 1, feedId, source, parsed.siteLink(),
+							entry.title(), entry.link(), entry.author(), entry.published(), entry.contentHtml()));
+				}
+			}
+		}
+		return candidates;
+	}
+
+	private static ParsedFeed parse(FeedParser parser, Path file) {
+		try {
+			String url = "https://planet.example/feeds/" + file.getFileName();
+			return parser.parse(new FeedFetcher.Body(url, Files.readAllBytes(file), "application/xml", null, null));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (FeedException ex) {
+			throw new IllegalStateException(file + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static Path fixture(String path) {
+		try {
+			return Path.of(FixtureIssue.class.getResource("/fixtures/planet/" + path).toURI());
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

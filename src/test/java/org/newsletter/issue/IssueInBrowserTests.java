@@ -1,0 +1,173 @@
+package org.newsletter.issue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/**
+ * The fixture issue's HTML part as a reader's browser lays it out: headless Chromium driven
+ * by Selenium through the system's ChromeDriver (Debian's {@code chromium} and
+ * {@code chromium-driver}, which {@code .ci/run} installs). Without them the test fails;
+ * {@code NEWSLETTER_SKIP_BROWSER=1} skips it on purpose. Screenshots go to
+ * {@code target/browser/}.
+ */
+class IssueInBrowserTests {
+
+	private static final Path OUT = Path.of("target/browser");
+
+	/**
+	 * Quietened: the Chrome DevTools commands here go through ChromeDriver, so Selenium's own
+	 * DevTools bindings, and its warning that none matches this Chromium, do not matter.
+	 */
+	private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
+
+	private static ChromeDriver browser;
+
+	private static Path page;
+
+	@BeforeAll
+	static void startChromium() throws IOException {
+		assumeFalse("1".equals(System.getenv("NEWSLETTER_SKIP_BROWSER")), "NEWSLETTER_SKIP_BROWSER=1");
+		Path chromium = executable("chromium", "chromium-browser", "google-chrome")
+			.orElseGet(() -> fail("no Chromium on the PATH: apt-get install chromium chromium-driver "
+					+ "(or set NEWSLETTER_SKIP_BROWSER=1 to skip the browser test)"));
+		Path chromedriver = executable("chromedriver")
+			.orElseGet(() -> fail("no chromedriver on the PATH: apt-get install chromium-driver "
+					+ "(or set NEWSLETTER_SKIP_BROWSER=1 to skip the browser test)"));
+		SELENIUM_LOG.setLevel(Level.SEVERE);
+		Files.createDirectories(OUT);
+		page = OUT.resolve("issue.html").toAbsolutePath();
+		Files.writeString(page, FixtureIssue.rendered(FixtureIssue.properties()).html(), StandardCharsets.UTF_8);
+
+		var service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
+			.withLogOutput(OutputStream.nullOutputStream())
+			.build();
+		// the flags keep a headless Chromium from calling home on a machine without a network
+		var options = new ChromeOptions().setBinary(chromium.toFile())
+			.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+					"--disable-background-networking", "--disable-component-update", "--disable-sync",
+					"--disable-quic", "--no-first-run", "--hide-scrollbars",
+					"--user-data-dir=" + Files.createTempDirectory("newsletter-chromium"));
+		browser = new ChromeDriver(service, options);
+		browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+	}
+
+	@AfterAll
+	static void quit() {
+		if (browser != null) {
+			browser.quit();
+		}
+	}
+
+	@Test
+	void onADesktopTheIssueIsA600PixelColumnWithoutHorizontalScrolling() throws IOException {
+		open(1280, 900, false);
+
+		assertThat(width("table.container")).isBetween(596.0, 604.0);
+		assertNoHorizontalScroll();
+		assertEveryEntryTitleIsVisibleAndLinked();
+		screenshot("issue-desktop.png");
+	}
+
+	@Test
+	void onA375PixelPhoneTheIssueFitsTheScreen() throws IOException {
+		open(375, 812, true);
+
+		assertThat(number("return window.innerWidth")).isEqualTo(375.0);
+		assertThat(width("table.container")).isLessThanOrEqualTo(375.0);
+		assertNoHorizontalScroll();
+		assertEveryEntryTitleIsVisibleAndLinked();
+		assertThat(number("return parseFloat(getComputedStyle(document.querySelector('td.source')).paddingLeft)"))
+			.as("the narrow-screen media query applies").isEqualTo(18.0);
+		screenshot("issue-mobile.png");
+	}
+
+	@Test
+	void inDarkModeTheIssueTurnsDark() throws IOException {
+		browser.executeCdpCommand("Emulation.setEmulatedMedia",
+				Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+		try {
+			open(1280, 900, false);
+
+			assertThat(browser.executeScript("return getComputedStyle(document.querySelector('table.container')).backgroundColor"))
+				.isEqualTo("rgb(22, 27, 34)");
+			assertThat(browser.executeScript("return getComputedStyle(document.querySelector('.summary')).color"))
+				.isEqualTo("rgb(230, 237, 243)");
+			screenshot("issue-dark.png");
+		}
+		finally {
+			browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+		}
+	}
+
+	private static void open(int width, int height, boolean mobile) {
+		browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+				Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
+		browser.get(page.toUri().toString());
+	}
+
+	private static void assertNoHorizontalScroll() {
+		assertThat(number("return document.documentElement.scrollWidth"))
+			.as("page width against the viewport").isLessThanOrEqualTo(number("return window.innerWidth"));
+	}
+
+	private static void assertEveryEntryTitleIsVisibleAndLinked() {
+		List<WebElement> titles = browser.findElements(By.cssSelector("td.source h3 a"));
+		assertThat(titles).hasSize(24).allSatisfy(title -> {
+			assertThat(title.isDisplayed()).as("'%s' displayed", title.getText()).isTrue();
+			assertThat(title.getRect().getWidth()).as("width of '%s'", title.getText()).isPositive();
+			assertThat(title.getRect().getHeight()).as("height of '%s'", title.getText()).isPositive();
+			assertThat(title.getDomProperty("href")).matches("https?://.+");
+		});
+	}
+
+	private static double width(String selector) {
+		return number("return document.querySelector(arguments[0]).getBoundingClientRect().width", selector);
+	}
+
+	private static double number(String script, Object... arguments) {
+		return ((Number) browser.executeScript(script, arguments)).doubleValue();
+	}
+
+	/** The whole page, not only the viewport. */
+	private static void screenshot(String name) throws IOException {
+		double width = number("return document.documentElement.scrollWidth");
+		double height = number("return document.documentElement.scrollHeight");
+		Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+				"captureBeyondViewport", true,
+				"clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+		Files.write(OUT.resolve(name), Base64.getDecoder().decode((String) shot.get("data")));
+	}
+
+	private static Optional<Path> executable(String... names) {
+		String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin");
+		return Stream.of(names)
+			.flatMap(name -> Stream.of(path.split(File.pathSeparator)).map(dir -> Path.of(dir, name)))
+			.filter(Files::isExecutable)
+			.findFirst();
+	}
+}
