@@ -47,15 +47,11 @@ public class DkimSigner {
 	private final RSAPrivateKey key;
 
 	public DkimSigner(NewsletterProperties properties) {
-		this(properties.dkim());
+		this.settings = properties.dkim();
+		this.key = configured(settings) ? readKey(settings.privateKey()) : null;
 		if (key != null) {
 			warnWhenNotAligned(properties.from());
 		}
-	}
-
-	DkimSigner(NewsletterProperties.Dkim settings) {
-		this.settings = settings;
-		this.key = configured(settings) ? readKey(settings.privateKey()) : null;
 	}
 
 	/** True when messages are signed. */
