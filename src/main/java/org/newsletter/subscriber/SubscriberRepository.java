@@ -30,6 +30,14 @@ public class SubscriberRepository {
 			.optional();
 	}
 
+	/** The active subscriber with the lowest id, if any (the preview's sample reader). */
+	public Optional<Subscriber> findFirstActive() {
+		return jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE status = 'active' ORDER BY id")
+			.withMaxRows(1)
+			.query(Subscriber.class)
+			.optional();
+	}
+
 	public List<Subscriber> findAll(String status) {
 		return jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE (? IS NULL OR status = ?) ORDER BY id")
 			.params(status, status)
