@@ -30,6 +30,13 @@ public class SubscriberRepository {
 			.optional();
 	}
 
+	public Optional<Subscriber> find(long id) {
+		return jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE id = ?")
+			.param(id)
+			.query(Subscriber.class)
+			.optional();
+	}
+
 	/** The active subscriber with the lowest id, if any (the preview's sample reader). */
 	public Optional<Subscriber> findFirstActive() {
 		return jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE status = 'active' ORDER BY id")
