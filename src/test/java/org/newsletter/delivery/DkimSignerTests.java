@@ -14,13 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.newsletter.BadInputException;
 import org.newsletter.DkimKeys;
 import org.newsletter.config.NewsletterProperties;
+import org.newsletter.config.TestProperties;
 import org.newsletter.issue.Issue;
 import org.newsletter.subscriber.Subscriber;
 import org.newsletter.subscriber.UnsubscribeLinks;
-
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -117,8 +114,7 @@ class DkimSignerTests {
 		Map<String, String> all = new HashMap<>(settings);
 		all.put("newsletter.data-dir", dir.toString());
 		all.put("newsletter.unsubscribe-secret", "test-secret");
-		return new Binder(new MapConfigurationPropertySource(all)).bindOrCreate("newsletter",
-				Bindable.of(NewsletterProperties.class));
+		return TestProperties.of(all);
 	}
 
 	private static Subscriber subscriber() {
