@@ -53,6 +53,15 @@ public final class CliProcess {
 		process.waitFor();
 	}
 
+	/** Stops the process as Ctrl-C or {@code kill} does (SIGTERM) and waits for it to end. */
+	public void stop() throws InterruptedException {
+		process.destroy();
+		if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			throw new AssertionError("the process did not stop within 60 s:\n" + out() + err());
+		}
+	}
+
 	public boolean isAlive() {
 		return process.isAlive();
 	}

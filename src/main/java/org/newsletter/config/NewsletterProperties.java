@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.Locale;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -37,6 +38,8 @@ import org.springframework.validation.annotation.Validated;
  * @param timeZone time zone of dates in the email
  * @param fetch how feeds are fetched
  * @param send how messages are sent
+ * @param dkim how messages are signed (DKIM); off unless configured
+ * @param serve where the {@code serve} command listens
  */
 @ConfigurationProperties("newsletter")
 @Validated
@@ -60,7 +63,9 @@ public record NewsletterProperties(
 		@DefaultValue("en") @NotNull Locale locale,
 		@DefaultValue("UTC") @NotNull ZoneId timeZone,
 		@DefaultValue @Valid Fetch fetch,
-		@DefaultValue @Valid Send send) {
+		@DefaultValue @Valid Send send,
+		@DefaultValue @Valid Dkim dkim,
+		@DefaultValue @Valid Serve serve) {
 
 	/** The outbox folder, {@code <data-dir>/outbox} unless set. */
 	public Path outbox() {
@@ -113,5 +118,32 @@ public record NewsletterProperties(
 	public record Retry(
 			@DefaultValue("3") @Min(1) int maxAttempts,
 			@DefaultValue("2s") @NotNull Duration backoff) {
+	}
+
+	/**
+	 * DKIM signing of every outgoing message (RFC 6376): on when all three are set, off when
+	 * none is. The public key is published as a DNS TXT record at
+	 * {@code <selector>._domainkey.<domain>}.
+	 *
+	 * @param domain the signing domain ({@code d=}), the From address's domain or a parent of it
+	 * @param selector the selector ({@code s=}) naming the key in DNS
+	 * @param privateKey the RSA private key: a PEM PKCS#8 file ({@code -----BEGIN PRIVATE KEY-----})
+	 */
+	public record Dkim(
+			@DefaultValue("") String domain,
+			@DefaultValue("") String selector,
+			Path privateKey) {
+	}
+
+	/**
+	 * The {@code serve} command's HTTP server (archive and unsubscribe pages), normally
+	 * behind a reverse proxy that answers at {@code base-url} with TLS.
+	 *
+	 * @param port the TCP port; 0 for any free one
+	 * @param bind the address listened on; {@code 0.0.0.0} for every interface
+	 */
+	public record Serve(
+			@DefaultValue("8080") @Min(0) @Max(65535) int port,
+			@DefaultValue("127.0.0.1") @NotBlank String bind) {
 	}
 }

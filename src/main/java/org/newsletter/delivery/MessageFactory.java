@@ -34,13 +34,17 @@ public class MessageFactory {
 
 	private final UnsubscribeLinks unsubscribeLinks;
 
+	private final DkimSigner dkim;
+
 	private final InternetAddress from;
 
 	private final String domain;
 
-	public MessageFactory(NewsletterProperties properties, UnsubscribeLinks unsubscribeLinks) throws AddressException {
+	public MessageFactory(NewsletterProperties properties, UnsubscribeLinks unsubscribeLinks, DkimSigner dkim)
+			throws AddressException {
 		this.properties = properties;
 		this.unsubscribeLinks = unsubscribeLinks;
+		this.dkim = dkim;
 		this.from = new InternetAddress(properties.from(), true);
 		String address = from.getAddress();
 		this.domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
@@ -51,7 +55,7 @@ public class MessageFactory {
 		return "<issue-" + issueId + ".subscriber-" + subscriberId + "@" + domain + ">";
 	}
 
-	/** The message of {@code issue} for {@code subscriber}. */
+	/** The message of {@code issue} for {@code subscriber}, DKIM-signed when that is configured. */
 	public MimeMessage build(Issue issue, Subscriber subscriber) throws MessagingException {
 		String greeting = greeting(subscriber);
 		String unsubscribeUrl = unsubscribeLinks.url(subscriber.id());
@@ -77,7 +81,7 @@ public class MessageFactory {
 		message.setHeader("Auto-Submitted", "auto-generated");
 		message.setContent(alternative(text, html));
 		message.saveChanges();
-		return message;
+		return dkim.sign(message);
 	}
 
 	private static MimeMultipart alternative(String text, String html) throws MessagingException {

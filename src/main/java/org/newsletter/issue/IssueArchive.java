@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
 import org.jsoup.nodes.Entities;
@@ -12,36 +15,63 @@ import org.newsletter.config.NewsletterProperties;
 
 import org.springframework.stereotype.Component;
 
-/** Writes sent issues to the archive folder, {@code archive/<yyyy-mm-dd>/index.html}, the target of "view in browser". */
+/**
+ * Writes sent issues to the archive folder: {@code archive/<yyyy-mm-dd>/index.html}, the
+ * target of "view in browser", and the archive's front, {@code archive/index.html} and
+ * {@code archive/feed.xml} (Atom), listing every sent issue. {@code serve} publishes the folder.
+ */
 @Component
 public class IssueArchive {
 
 	private final NewsletterProperties properties;
 
-	public IssueArchive(NewsletterProperties properties) {
+	private final IssueRepository issues;
+
+	private final ArchiveIndex index;
+
+	public IssueArchive(NewsletterProperties properties, IssueRepository issues) {
 		this.properties = properties;
+		this.issues = issues;
+		this.index = new ArchiveIndex(properties);
+	}
+
+	/** The archive folder's name of an issue: its cutoff's day in the newsletter's time zone. */
+	public static String day(Instant cutoff, ZoneId zone) {
+		return DateTimeFormatter.ISO_LOCAL_DATE.withZone(zone).format(cutoff);
 	}
 
 	/** Where the issue's page is (or will be). */
 	public Path page(Issue issue) {
-		String day = DateTimeFormatter.ISO_LOCAL_DATE.withZone(properties.timeZone()).format(issue.cutoff());
-		return properties.archive().resolve(day).resolve("index.html");
+		return properties.archive().resolve(day(issue.cutoff(), properties.timeZone())).resolve("index.html");
 	}
 
-	/** Writes the issue's page, with the personal parts made general; returns its path. */
+	/**
+	 * Writes the issue's page, with the personal parts made general, and rewrites the archive's
+	 * index and feed from the sent issues (call it once the issue is marked sent); returns the page.
+	 */
 	public Path write(Issue issue) {
 		Path page = page(issue);
 		String html = issue.bodyHtml()
 			.replace(issue.placeholder(Issue.Personal.GREETING), "Hello,")
 			.replace(issue.placeholder(Issue.Personal.UNSUBSCRIBE_URL),
 					Entities.escape(properties.baseUrl().replaceAll("/+$", "") + "/unsubscribe"));
+		var sent = issues.findSent();
+		write(page, html);
+		write(properties.archive().resolve("index.html"), index.html(sent));
+		write(properties.archive().resolve("feed.xml"), index.atom(sent));
+		return page;
+	}
+
+	/** Replaces {@code file} whole, so a reader never sees half of it. */
+	private static void write(Path file, String content) {
 		try {
-			Files.createDirectories(page.getParent());
-			Files.writeString(page, html, StandardCharsets.UTF_8);
-			return page;
+			Files.createDirectories(file.getParent());
+			Path partial = file.resolveSibling(file.getFileName() + ".part");
+			Files.writeString(partial, content, StandardCharsets.UTF_8);
+			Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("cannot write the archive page " + page, ex);
+			throw new UncheckedIOException("cannot write the archive file " + file, ex);
 		}
 	}
 }

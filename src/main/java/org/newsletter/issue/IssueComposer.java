@@ -66,6 +66,15 @@ public class IssueComposer {
 	}
 
 	/**
+	 * An issue composed but not stored.
+	 *
+	 * @param issue the issue with id 0, or none when too few entries are eligible
+	 * @param entryIds the entries it carries
+	 */
+	public record Draft(Optional<Issue> issue, List<Long> entryIds, int eligible, Eligibility.Window window) {
+	}
+
+	/**
 	 * Composes and stores the issue of {@code jobInstanceId}, or returns the one it already has
 	 * (a restart reuses what was rendered before the failure). No issue when fewer entries
 	 * than {@code min-entries} are eligible, unless {@code sendEmpty}.
@@ -77,11 +86,21 @@ public class IssueComposer {
 			Issue issue = existing.get();
 			return new Outcome(existing, issue.entryCount(), new Eligibility.Window(issue.windowStart(), issue.cutoff()));
 		}
+		Draft draft = draft(jobInstanceId, cutoff, dryRun, sendEmpty);
+		Optional<Issue> stored = draft.issue().map(issue -> issues.create(issue, draft.entryIds(), clock.instant()));
+		return new Outcome(stored, draft.eligible(), draft.window());
+	}
+
+	/**
+	 * The issue {@link #compose} would store for {@code cutoff} now, without storing anything
+	 * (the {@code preview} command).
+	 */
+	public Draft draft(long jobInstanceId, Instant cutoff, boolean dryRun, boolean sendEmpty) {
 		var window = Eligibility.window(cutoff, eligibility.previousCutoff(cutoff), properties.lateness(),
 				properties.firstRunLookback());
 		List<Eligibility.Candidate> candidates = eligibility.candidates(window);
 		if (candidates.size() < Math.max(1, properties.minEntries()) && !sendEmpty) {
-			return new Outcome(Optional.empty(), candidates.size(), window);
+			return new Draft(Optional.empty(), List.of(), candidates.size(), window);
 		}
 		String token = HexFormat.of().formatHex(RANDOM.generateSeed(12));
 		IssueContent content = content(properties, window, candidates);
@@ -91,7 +110,7 @@ public class IssueComposer {
 		List<Long> entryIds = content.sources().stream().flatMap(s -> s.entries().stream()).map(IssueContent.Entry::id).toList();
 		var issue = new Issue(0, jobInstanceId, cutoff, window.start(), dryRun, "COMPOSED", rendered.subject(), token,
 				rendered.html(), rendered.text(), entryIds.size(), content.sources().size());
-		return new Outcome(Optional.of(issues.create(issue, entryIds, clock.instant())), candidates.size(), window);
+		return new Draft(Optional.of(issue), entryIds, candidates.size(), window);
 	}
 
 	/** Groups by source title (case-insensitive), newest first inside a group, capped per source. */

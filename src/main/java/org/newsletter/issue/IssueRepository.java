@@ -33,6 +33,23 @@ public class IssueRepository {
 		return jdbc.sql("SELECT " + COLUMNS + " FROM issue WHERE id = ?").param(id).query(Issue.class).optional();
 	}
 
+	/**
+	 * A sent issue as the archive lists it.
+	 *
+	 * @param subject its subject line, the archive's title for it
+	 */
+	public record SentIssue(long id, Instant cutoff, String subject, int entryCount, int sourceCount, Instant sentAt) {
+	}
+
+	/** Every sent issue (a dry run's never is), newest cutoff first. */
+	public List<SentIssue> findSent() {
+		return jdbc.sql("""
+				SELECT id, cutoff, subject, entry_count, source_count, sent_at FROM issue
+				WHERE status = 'SENT' AND dry_run = FALSE ORDER BY cutoff DESC, id DESC""")
+			.query(SentIssue.class)
+			.list();
+	}
+
 	/** Stores a newly composed issue with its entries and returns it with its id. */
 	public Issue create(Issue issue, List<Long> entryIds, Instant now) {
 		jdbc.sql("""

@@ -54,6 +54,21 @@ public class SubscriberRepository {
 			.optional();
 	}
 
+	public Optional<Subscriber> find(long id) {
+		return jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE id = ?")
+			.param(id)
+			.query(Subscriber.class)
+			.optional();
+	}
+
+	/** The active subscriber with the lowest id, if any (the preview's sample reader). */
+	public Optional<Subscriber> findFirstActive() {
+		return jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE status = 'active' ORDER BY id")
+			.withMaxRows(1)
+			.query(Subscriber.class)
+			.optional();
+	}
+
 	/** Every subscriber with {@code status} (all when null) in id order, streamed. */
 	public void forEach(String status, Consumer<Subscriber> action) {
 		jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE (? IS NULL OR status = ?) ORDER BY id")

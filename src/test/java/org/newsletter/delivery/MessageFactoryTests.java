@@ -60,7 +60,7 @@ class MessageFactoryTests {
 				"newsletter.title", "Café Python – Wöchentlich",
 				"newsletter.unsubscribe-secret", "test-secret")))
 			.bindOrCreate("newsletter", NewsletterProperties.class);
-		return new MessageFactory(properties, new UnsubscribeLinks(properties));
+		return new MessageFactory(properties, new UnsubscribeLinks(properties), new DkimSigner(properties));
 	}
 
 	private static Issue issue(String subject) {

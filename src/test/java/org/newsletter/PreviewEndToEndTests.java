@@ -1,0 +1,177 @@
+package org.newsletter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.jsoup.Jsoup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code preview}: the next issue rendered to a folder, as the operator runs it, against fixture
+ * feeds over HTTP and a real SMTP server that must receive nothing.
+ */
+class PreviewEndToEndTests {
+
+	private static final String CUTOFF = "--cutoff=2026-03-21T00:00:00Z";
+
+	@RegisterExtension
+	static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+
+	@TempDir
+	Path dataDir;
+
+	@TempDir
+	Path outDir;
+
+	FeedServer feeds;
+
+	Cli cli;
+
+	@BeforeEach
+	void start() throws IOException {
+		feeds = new FeedServer(WeeklyDigestEndToEndTests.planet("march-20"));
+		var opml = new StringBuilder("<opml version=\"2.0\"><body>\n");
+		try (var files = Files.list(WeeklyDigestEndToEndTests.planet("march-20"))) {
+			files.sorted().forEach(f -> opml.append("<outline xmlUrl=\"").append(feeds.url("/feeds/" + f.getFileName())).append("\"/>\n"));
+		}
+		Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
+		cli = new Cli(dataDir).with("spring.mail.host", "127.0.0.1").with("spring.mail.port", smtp.getSmtp().getPort());
+		Files.writeString(dataDir.resolve("subscribers.csv"), "email,name\nada@example.org,Ada\ngrace@example.org,Grace\n");
+		var imported = cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString());
+		assertThat(imported.exitCode()).as(imported.toString()).isZero();
+	}
+
+	@AfterEach
+	void stop() {
+		feeds.close();
+	}
+
+	@Test
+	void previewWritesThePagesAndASampleMessageAndRecordsNothing() throws Exception {
+		var preview = cli.run("preview", CUTOFF, "--out=" + outDir);
+
+		assertThat(preview.exitCode()).as(preview.toString()).isZero();
+		assertThat(preview.out()).contains("nothing is recorded or sent", "fetch: 21/21 feeds ok",
+				"24 entries eligible from 13 sources", outDir.resolve("sample.eml").toString(), "for ada@example.org");
+		MimeMessage sample = readEml(outDir.resolve("sample.eml"));
+		assertThat(sample.getAllRecipients()[0].toString()).isEqualTo("Ada <ada@example.org>");
+		assertThat(sample.getHeader("List-Unsubscribe")[0]).matches("<https://newsletter\\.example/unsubscribe\\?token=1\\.[\\w-]+>");
+		assertThat(part(sample, "text/html")).isEqualToNormalizingNewlines(Files.readString(outDir.resolve("index.html")))
+			.contains("Hello Ada,");
+		assertThat(part(sample, "text/plain")).isEqualToNormalizingNewlines(Files.readString(outDir.resolve("issue.txt")));
+		assertThat(links(Files.readString(outDir.resolve("index.html")))).hasSizeGreaterThan(24);
+
+		assertThat(smtp.getReceivedMessages()).isEmpty();
+		assertThat(cli.run("status").out()).contains("No runs yet");
+		assertThat(dataDir.resolve("archive")).doesNotExist();
+		assertThat(dataDir.resolve("outbox")).doesNotExist();
+	}
+
+	@Test
+	void aRunAfterThePreviewFetchesAfreshAndSendsTheSameEntries() throws Exception {
+		assertThat(cli.run("preview", CUTOFF, "--out=" + outDir).exitCode()).isZero();
+		List<String> previewed = links(Files.readString(outDir.resolve("index.html")));
+		feeds.requests().clear();
+
+		var run = cli.run("run", CUTOFF);
+
+		assertThat(run.exitCode()).as(run.toString()).isZero();
+		assertThat(feeds.requests()).as("no validators were kept by the preview").hasSize(21)
+			.allSatisfy(request -> assertThat(request.headers().getFirst("If-None-Match")).isNull());
+		assertThat(smtp.getReceivedMessages()).hasSize(2).allSatisfy(message ->
+				assertThat(links(part(message, "text/html"))).isEqualTo(previewed));
+	}
+
+	@Test
+	void withoutActiveSubscribersTheSampleIsForAPlaceholderReader() throws Exception {
+		cli.run("subscribers", "remove", "ada@example.org");
+		cli.run("subscribers", "remove", "grace@example.org");
+
+		var preview = cli.run("preview", CUTOFF, "--out=" + outDir);
+
+		assertThat(preview.exitCode()).as(preview.toString()).isZero();
+		assertThat(readEml(outDir.resolve("sample.eml")).getAllRecipients()[0].toString())
+			.isEqualTo("Reader <reader@example.invalid>");
+		assertThat(Files.readString(outDir.resolve("issue.txt"))).contains("Hello Reader,");
+	}
+
+	@Test
+	void withoutFetchingOnlyStoredEntriesCountAndNoFeedIsAsked() {
+		var preview = cli.run("preview", CUTOFF, "--out=" + outDir, "--no-fetch");
+
+		assertThat(preview.exitCode()).as(preview.toString()).isEqualTo(3);
+		assertThat(preview.out()).contains("Nothing to preview: 0 entries eligible").doesNotContain("fetch:");
+		assertThat(feeds.requests()).isEmpty();
+		assertThat(outDir.resolve("index.html")).doesNotExist();
+	}
+
+	@Test
+	void openWithoutADesktopPrintsThePageAddress() {
+		var preview = cli.run("preview", CUTOFF, "--out=" + outDir, "--open");
+
+		assertThat(preview.exitCode()).as(preview.toString()).isZero();
+		assertThat(preview.out()).contains(outDir.resolve("index.html").toUri().toString());
+	}
+
+	@Test
+	void previewingACutoffAlreadySentSaysSo() {
+		assertThat(cli.run("run", CUTOFF).exitCode()).isZero();
+
+		var preview = cli.run("preview", CUTOFF, "--out=" + outDir);
+
+		assertThat(preview.err()).contains("was already run");
+		assertThat(preview.exitCode()).isEqualTo(3);
+	}
+
+	/**
+	 * The links of an HTML part in order (sources, entries, the archive), less the personal
+	 * unsubscribe link and in-page anchors (named after feed ids, which a rolled-back preview
+	 * uses up): what is the same for every reader, whatever the template's layout.
+	 */
+	static List<String> links(String html) {
+		return Jsoup.parse(html)
+			.select("a[href]")
+			.eachAttr("href")
+			.stream()
+			.filter(href -> !href.startsWith("#") && !href.contains("/unsubscribe"))
+			.toList();
+	}
+
+	static MimeMessage readEml(Path file) throws Exception {
+		try (InputStream in = Files.newInputStream(file)) {
+			return new MimeMessage(Session.getInstance(new java.util.Properties()), in);
+		}
+	}
+
+	static String part(MimeMessage message, String type) {
+		try {
+			var multipart = (MimeMultipart) message.getContent();
+			for (int i = 0; i < multipart.getCount(); i++) {
+				BodyPart part = multipart.getBodyPart(i);
+				if (part.isMimeType(type)) {
+					return new String(part.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+				}
+			}
+		}
+		catch (Exception ex) {
+			throw new AssertionError(ex);
+		}
+		throw new AssertionError("no " + type + " part");
+	}
+}

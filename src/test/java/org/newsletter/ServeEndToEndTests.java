@@ -1,0 +1,272 @@
+package org.newsletter;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.rometools.rome.feed.synd.SyndEntry;
+import com.rometools.rome.io.SyndFeedInput;
+import jakarta.mail.internet.MimeMessage;
+import org.jsoup.Jsoup;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code serve} end to end over real HTTP: two issues sent to the outbox, then the command
+ * started as its own process, as the operator starts it, and asked what a browser, a feed
+ * reader, a mail provider's one-click request and an attacker would ask. What changed is read
+ * back from the database with {@code subscribers list} once it has stopped.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServeEndToEndTests {
+
+	private static final String SECRET = "TOP-SECRET-" + System.nanoTime();
+
+	/** Escaping is proved on the newsletter's title, which serve shows on its pages. */
+	private static final String TITLE = "Tom & Jerry's <Weekly>";
+
+	@TempDir
+	static Path dataDir;
+
+	FeedServer feeds;
+
+	Cli cli;
+
+	CliProcess serve;
+
+	URI url;
+
+	final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+	@BeforeAll
+	void sendTwoIssuesAndStartServe() throws Exception {
+		feeds = new FeedServer(WeeklyDigestEndToEndTests.planet("march-20"));
+		var opml = new StringBuilder("<opml version=\"2.0\"><body>\n");
+		try (var files = Files.list(WeeklyDigestEndToEndTests.planet("march-20"))) {
+			files.sorted().forEach(f -> opml.append("<outline xmlUrl=\"").append(feeds.url("/feeds/" + f.getFileName())).append("\"/>\n"));
+		}
+		Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
+		Files.writeString(dataDir.resolve("subscribers.csv"), "email,name\nada@example.org,Ada\ngrace@example.org,Grace\n");
+		Files.writeString(dataDir.resolve("secret.txt"), SECRET);
+		cli = new Cli(dataDir);
+		assertThat(cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString()).exitCode()).isZero();
+		var first = cli.run("run", "--cutoff=2026-03-21T00:00:00Z");
+		assertThat(first.exitCode()).as(first.toString()).isZero();
+		feeds.serve(WeeklyDigestEndToEndTests.planet("march-24"));
+		var second = cli.run("run", "--cutoff=2026-03-24T08:00:00Z");
+		assertThat(second.exitCode()).as(second.toString()).isZero();
+
+		serve = CliProcess.start(dataDir, "serve", "--port=0", "--newsletter.data-dir=" + dataDir,
+				"--newsletter.feeds=" + dataDir.resolve("feeds.opml"), "--newsletter.title=" + TITLE);
+		url = awaitUrl(serve);
+	}
+
+	@AfterAll
+	void stop() throws InterruptedException {
+		if (serve != null && serve.isAlive()) {
+			serve.kill();
+		}
+		feeds.close();
+	}
+
+	@Test
+	@Order(1)
+	void theArchiveIndexListsEverySentIssueNewestFirst() throws Exception {
+		var root = get("");
+		assertThat(root.statusCode()).isEqualTo(302);
+		assertThat(root.headers().firstValue("Location")).hasValue("/archive/");
+
+		var index = get("archive/");
+
+		assertThat(index.statusCode()).isEqualTo(200);
+		assertThat(index.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+		var page = Jsoup.parse(index.body());
+		assertThat(page.select("li a").eachAttr("href")).containsExactly("2026-03-24/index.html", "2026-03-21/index.html");
+		assertThat(page.select("li").get(1).text()).contains("24 new posts", "2026-03-21", "24 entries");
+		var issue = get("archive/2026-03-21/index.html");
+		assertThat(issue.statusCode()).isEqualTo(200);
+		assertThat(issue.body()).contains("https://newsletter.example/archive/2026-03-21/");
+		assertThat(get("archive/2026-03-21").headers().firstValue("Location")).hasValue("/archive/2026-03-21/");
+		assertThat(get("archive/2026-03-21/").body()).isEqualTo(issue.body());
+	}
+
+	@Test
+	@Order(2)
+	void theAtomFeedListsTheIssuesWithLinksUnderTheBaseUrl() throws Exception {
+		var response = get("archive/feed.xml");
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/atom+xml; charset=utf-8");
+		var feed = new SyndFeedInput().build(new StringReader(response.body()));
+		assertThat(feed.getFeedType()).isEqualTo("atom_1.0");
+		assertThat(feed.getEntries()).extracting(SyndEntry::getLink)
+			.containsExactly("https://newsletter.example/archive/2026-03-24/", "https://newsletter.example/archive/2026-03-21/");
+		assertThat(feed.getEntries().get(1).getTitle()).startsWith("Planet Python Weekly: 24 new posts");
+	}
+
+	@Test
+	@Order(3)
+	void pathTraversalIsRefusedInEveryEncoding() throws Exception {
+		List<String> attacks = List.of("/archive/../secret.txt", "/archive/%2e%2e/secret.txt", "/archive/%2E%2E/secret.txt",
+				"/archive/..%2fsecret.txt", "/archive/%2e%2e%2fsecret.txt", "/archive/..%5csecret.txt",
+				"/archive/..\\secret.txt", "/archive/%252e%252e/secret.txt", "/archive/%c0%ae%c0%ae/secret.txt",
+				"/archive/2026-03-21/../../secret.txt", "/archive/./../secret.txt", "/archive//secret.txt",
+				"/archive/%00/../secret.txt", "/%2e%2e/secret.txt", "/../secret.txt", "/archive/.%2e/secret.txt",
+				"/archive/" + "%2e%2e/".repeat(6) + "etc/passwd", "http://127.0.0.1/archive/../secret.txt",
+				"/archive/..%2f..%2fnewsletter.lock", "/archive/%2e%2e/db/newsletter.script");
+		for (String attack : attacks) {
+			String answer = raw("GET", attack, "");
+			assertThat(status(answer)).as(attack).isIn(400, 404);
+			assertThat(answer).as(attack).doesNotContain(SECRET, "CREATE SCHEMA", "SET DATABASE");
+		}
+	}
+
+	@Test
+	@Order(4)
+	void aGetShowsTheConfirmationPageEscapedAndChangesNothing() throws Exception {
+		var page = get(path(unsubscribeUrl("ada@example.org")));
+
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+		assertThat(page.body()).contains("ada@example.org", "Tom &amp; Jerry&apos;s &lt;Weekly&gt;").doesNotContain("<Weekly>");
+		var form = Jsoup.parse(page.body()).selectFirst("form");
+		assertThat(form.attr("method")).isEqualTo("post");
+		assertThat(url.resolve(form.attr("action")).toString()).isEqualTo(url + path(unsubscribeUrl("ada@example.org")));
+		assertThat(form.select("input[name=List-Unsubscribe]").attr("value")).isEqualTo("One-Click");
+		assertThat(status(raw("HEAD", "/" + path(unsubscribeUrl("grace@example.org")), ""))).isEqualTo(200);
+	}
+
+	@Test
+	@Order(5)
+	void aTamperedOrMissingTokenIsRefusedWith400() throws Exception {
+		String grace = tokenOf(unsubscribeUrl("grace@example.org"));
+		String ada = tokenOf(unsubscribeUrl("ada@example.org"));
+		String graceId = grace.substring(0, grace.indexOf('.'));
+		String flipped = grace.substring(0, grace.length() - 1) + (grace.endsWith("A") ? "B" : "A");
+		List<String> bad = List.of("unsubscribe?token=" + flipped, "unsubscribe?token=" + graceId + ada.substring(ada.indexOf('.')),
+				"unsubscribe?token=" + graceId, "unsubscribe?token=", "unsubscribe", "unsubscribe?token=%zz");
+
+		for (String target : bad) {
+			assertThat(status(raw("POST", "/" + target, "List-Unsubscribe=One-Click"))).as(target).isEqualTo(400);
+			assertThat(status(raw("GET", "/" + target, ""))).as(target).isEqualTo(400);
+		}
+	}
+
+	@Test
+	@Order(6)
+	void aOneClickPostUnsubscribes() throws Exception {
+		var response = post(path(unsubscribeUrl("ada@example.org")), "List-Unsubscribe=One-Click");
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(Jsoup.parse(response.body()).selectFirst("h1").text()).isEqualTo("You are unsubscribed");
+		assertThat(serve.out()).contains("unsubscribed: ada@example.org");
+		var again = post(path(unsubscribeUrl("ada@example.org")), "List-Unsubscribe=One-Click");
+		assertThat(again.statusCode()).isEqualTo(200);
+		assertThat(again.body()).contains("You are not subscribed");
+	}
+
+	@Test
+	@Order(7)
+	void whileServeRunsNoOtherCommandOpensTheDataDirectory() {
+		var status = cli.run("status");
+
+		assertThat(status.exitCode()).isEqualTo(1);
+		assertThat(status.err()).contains("another newsletter process");
+	}
+
+	@Test
+	@Order(8)
+	void afterServeStopsTheDatabaseShowsOnlyTheOneClickUnsubscribe() throws Exception {
+		serve.stop();
+
+		var list = cli.run("subscribers", "list");
+
+		assertThat(list.out()).containsPattern("unsubscribed +ada@example\\.org").containsPattern("active +grace@example\\.org");
+	}
+
+	/** The unsubscribe address in the List-Unsubscribe header of the first issue's message to {@code email}. */
+	private String unsubscribeUrl(String email) throws Exception {
+		try (var files = Files.list(dataDir.resolve("outbox/issue-1"))) {
+			for (Path eml : files.toList()) {
+				MimeMessage message = PreviewEndToEndTests.readEml(eml);
+				if (message.getAllRecipients()[0].toString().contains(email)) {
+					Matcher link = Pattern.compile("<(https://newsletter\\.example/unsubscribe\\?token=[^>]+)>")
+						.matcher(message.getHeader("List-Unsubscribe")[0]);
+					assertThat(link.find()).isTrue();
+					return link.group(1);
+				}
+			}
+		}
+		throw new AssertionError("no message to " + email);
+	}
+
+	/** The part of a base-url address after the base. */
+	private static String path(String address) {
+		return address.substring("https://newsletter.example/".length());
+	}
+
+	private static String tokenOf(String address) {
+		return address.substring(address.indexOf("token=") + "token=".length());
+	}
+
+	private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+		return http.send(HttpRequest.newBuilder(url.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> post(String path, String form) throws IOException, InterruptedException {
+		return http.send(HttpRequest.newBuilder(url.resolve(path))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** A request written byte for byte, so no client library normalises the path first. */
+	private String raw(String method, String target, String body) throws IOException {
+		try (var socket = new Socket(url.getHost(), url.getPort())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write((method + " " + target + " HTTP/1.1\r\nHost: " + url.getAuthority()
+					+ "\r\nConnection: close\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+				.getBytes(StandardCharsets.ISO_8859_1));
+			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+		}
+	}
+
+	private static int status(String answer) {
+		Matcher line = Pattern.compile("^HTTP/1\\.1 (\\d{3})").matcher(answer);
+		return line.find() ? Integer.parseInt(line.group(1)) : -1;
+	}
+
+	private static URI awaitUrl(CliProcess process) throws InterruptedException {
+		long deadline = System.currentTimeMillis() + 90_000;
+		Pattern served = Pattern.compile("Serving (http://\\S+/) ");
+		while (System.currentTimeMillis() < deadline) {
+			Matcher found = served.matcher(process.out());
+			if (found.find()) {
+				return URI.create(found.group(1));
+			}
+			assertThat(process.isAlive()).as("serve ended: " + process.out() + process.err()).isTrue();
+			Thread.sleep(50);
+		}
+		throw new AssertionError("serve printed no address within 90 s: " + process.out() + process.err());
+	}
+}
