@@ -31,6 +31,7 @@ public final class Cli {
 
 	/** Adds a Spring property, e.g. {@code spring.mail.port=3025}. */
 	public Cli with(String property, Object value) {
+		settings.removeIf(setting -> setting.startsWith("--" + property + "="));
 		settings.add("--" + property + "=" + value);
 		return this;
 	}

@@ -148,6 +148,41 @@ class WeeklyDigestEndToEndTests {
 		assertThat(message.getSubject()).isEqualTo("Planet Python Weekly: 24 new posts, Mar 14, 2026 – Mar 21, 2026");
 	}
 
+	@Test
+	void templatesCanUseEachSubscribersNameAndCsvColumnsWhileTheIssueIsRenderedOnce() throws Exception {
+		writeOpml(List.of());
+		Path templates = Files.createDirectories(dataDir.resolve("templates"));
+		try (var files = Files.walk(Path.of("templates"))) {
+			for (Path file : files.filter(Files::isRegularFile).toList()) {
+				Path copy = templates.resolve(Path.of("templates").relativize(file));
+				Files.createDirectories(copy.getParent());
+				Files.copy(file, copy);
+			}
+		}
+		Path html = templates.resolve("issue.html.ftlh");
+		Files.writeString(html, Files.readString(html).replace("${personal.greeting}",
+				"${personal.greeting} <span class=\"company\">${personal.attributes.company}</span>"));
+		Path text = templates.resolve("issue.txt.ftl");
+		Files.writeString(text, Files.readString(text).replace("${personal.greeting}",
+				"${personal.greeting} (${personal.name} at ${personal.attributes.company})"));
+		Files.writeString(dataDir.resolve("companies.csv"), "email,Company\nada@example.org,Analytical <Engines> & Co\n");
+		assertThat(cli.run("subscribers", "import", dataDir.resolve("companies.csv").toString()).exitCode()).isZero();
+
+		var run = cli.with("newsletter.templates-dir", templates).run("run", "--cutoff=2026-03-21T00:00:00Z");
+
+		assertThat(run.exitCode()).as(run.toString()).isZero();
+		Map<String, MimeMessage> byRecipient = new java.util.HashMap<>();
+		for (MimeMessage message : smtp.getReceivedMessages()) {
+			byRecipient.put(message.getAllRecipients()[0].toString(), message);
+		}
+		MimeMessage ada = byRecipient.get("Ada <ada@example.org>");
+		assertThat(part(ada, "text/plain")).contains("(Ada at Analytical <Engines> & Co)");
+		assertThat(part(ada, "text/html")).contains(">Analytical &lt;Engines&gt; &amp; Co</span>");
+		MimeMessage grace = byRecipient.get("Grace <grace@example.org>");
+		assertThat(part(grace, "text/plain")).contains("(Grace at )").doesNotContain("%%");
+		assertThat(part(grace, "text/html")).doesNotContain("%%").doesNotContain("Engines");
+	}
+
 	/** Each subscriber got one message whose both parts carry exactly the expected groups, in order. */
 	@SuppressWarnings("unchecked")
 	private static void assertDigest(MimeMessage[] received, Map<String, Object> run) throws Exception {

@@ -4,6 +4,8 @@ import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -57,14 +59,12 @@ public class MessageFactory {
 
 	/** The message of {@code issue} for {@code subscriber}, DKIM-signed when that is configured. */
 	public MimeMessage build(Issue issue, Subscriber subscriber) throws MessagingException {
-		String greeting = greeting(subscriber);
 		String unsubscribeUrl = unsubscribeLinks.url(subscriber.id());
-		String text = issue.bodyText()
-			.replace(issue.placeholder(Issue.Personal.GREETING), greeting)
-			.replace(issue.placeholder(Issue.Personal.UNSUBSCRIBE_URL), unsubscribeUrl);
-		String html = issue.bodyHtml()
-			.replace(issue.placeholder(Issue.Personal.GREETING), Entities.escape(greeting))
-			.replace(issue.placeholder(Issue.Personal.UNSUBSCRIBE_URL), Entities.escape(unsubscribeUrl));
+		var personal = new Issue.Personalisation(Map.of(Issue.Personal.GREETING, greeting(subscriber),
+				Issue.Personal.UNSUBSCRIBE_URL, unsubscribeUrl, Issue.Personal.NAME,
+				subscriber.name() == null ? "" : headerSafe(subscriber.name())), subscriber.attributeMap());
+		String text = issue.personalise(issue.bodyText(), personal, UnaryOperator.identity());
+		String html = issue.personalise(issue.bodyHtml(), personal, Entities::escape);
 
 		var message = new FixedIdMessage(session, messageId(issue.id(), subscriber.id()));
 		message.setFrom(from);

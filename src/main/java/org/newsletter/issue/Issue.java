@@ -1,5 +1,13 @@
 package org.newsletter.issue;
 
+import java.util.AbstractMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import java.time.Instant;
 
 /**
@@ -29,7 +37,14 @@ public record Issue(long id, long jobInstanceId, Instant cutoff, Instant windowS
 		GREETING,
 
 		/** The subscriber's one-click unsubscribe link. */
-		UNSUBSCRIBE_URL
+		UNSUBSCRIBE_URL,
+
+		/** The subscriber's name, empty when unknown. */
+		NAME
+	}
+
+	/** The values of one message's personal parts. */
+	public record Personalisation(Map<Personal, String> parts, Map<String, String> attributes) {
 	}
 
 	/** The text standing for {@code part} in the bodies until a message is built. */
@@ -39,5 +54,61 @@ public record Issue(long id, long jobInstanceId, Instant cutoff, Instant windowS
 
 	static String placeholder(String token, Personal part) {
 		return "%%" + token + "." + part.name() + "%%";
+	}
+
+	/** The text standing for the subscriber attribute (CSV column) {@code name} until a message is built. */
+	static String attributePlaceholder(String token, String name) {
+		return "%%" + token + ".attr." + name + "%%";
+	}
+
+	/**
+	 * The template model of the personal parts: {@code greeting}, {@code unsubscribeUrl},
+	 * {@code name} and {@code attributes.<column>} stand for their placeholders.
+	 */
+	static Map<String, Object> personalModel(String token) {
+		Map<String, Object> model = new HashMap<>();
+		model.put("greeting", placeholder(token, Personal.GREETING));
+		model.put("unsubscribeUrl", placeholder(token, Personal.UNSUBSCRIBE_URL));
+		model.put("name", placeholder(token, Personal.NAME));
+		model.put("attributes", new AbstractMap<String, String>() {
+
+			@Override
+			public String get(Object key) {
+				return attributePlaceholder(token, String.valueOf(key));
+			}
+
+			@Override
+			public boolean containsKey(Object key) {
+				return true;
+			}
+
+			@Override
+			public Set<Entry<String, String>> entrySet() {
+				return Set.of();
+			}
+		});
+		return model;
+	}
+
+	/**
+	 * {@code body} with every placeholder replaced, in one pass: a part by its value, an
+	 * attribute by its value or nothing, each through {@code escape} (HTML escaping for the HTML
+	 * body).
+	 */
+	public String personalise(String body, Personalisation values, UnaryOperator<String> escape) {
+		Matcher matcher = Pattern.compile("%%" + Pattern.quote(personalToken) + "\\.(attr\\.([^%]{1,200})|[A-Z_]+)%%")
+			.matcher(body);
+		StringBuilder out = new StringBuilder(body.length() + 256);
+		while (matcher.find()) {
+			String value;
+			if (matcher.group(2) != null) {
+				value = values.attributes().getOrDefault(matcher.group(2), "");
+			}
+			else {
+				value = values.parts().getOrDefault(Personal.valueOf(matcher.group(1)), "");
+			}
+			matcher.appendReplacement(out, Matcher.quoteReplacement(escape.apply(value)));
+		}
+		return matcher.appendTail(out).toString();
 	}
 }

@@ -104,9 +104,7 @@ public class IssueComposer {
 		}
 		String token = HexFormat.of().formatHex(RANDOM.generateSeed(12));
 		IssueContent content = content(properties, window, candidates);
-		var rendered = renderer.render(content, Map.of(
-				"greeting", Issue.placeholder(token, Issue.Personal.GREETING),
-				"unsubscribeUrl", Issue.placeholder(token, Issue.Personal.UNSUBSCRIBE_URL)));
+		var rendered = renderer.render(content, Issue.personalModel(token));
 		List<Long> entryIds = content.sources().stream().flatMap(s -> s.entries().stream()).map(IssueContent.Entry::id).toList();
 		var issue = new Issue(0, jobInstanceId, cutoff, window.start(), dryRun, "COMPOSED", rendered.subject(), token,
 				rendered.html(), rendered.text(), entryIds.size(), content.sources().size());

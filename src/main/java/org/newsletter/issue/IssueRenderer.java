@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import freemarker.cache.ClassTemplateLoader;
@@ -57,8 +58,13 @@ public class IssueRenderer {
 	public record Rendered(String subject, String html, String text) {
 	}
 
+	/** A personal part's placeholder (see {@link Issue#placeholder}). */
+	private static final Pattern PLACEHOLDER = Pattern.compile("%%[0-9a-f]+\\.(?:attr\\.\\S+?|[A-Z_]+)%%");
+
+	private static final int PERSONAL_WIDTH = 10;
+
 	/** Renders {@code content}; {@code personal} maps the personal parts to what stands for them. */
-	public Rendered render(IssueContent content, Map<String, String> personal) {
+	public Rendered render(IssueContent content, Map<String, ?> personal) {
 		Map<String, Object> model = Map.of("issue", content, "personal", personal, "lang", language);
 		String subject = oneLine(process("subject.ftl", model));
 		String html = CssInliner.inline(process("issue.html.ftlh", model));
@@ -97,7 +103,7 @@ public class IssueRenderer {
 	}
 
 	private static String wrapLine(String line) {
-		if (line.length() <= TEXT_WIDTH) {
+		if (width(line) <= TEXT_WIDTH) {
 			return line;
 		}
 		String lead = line.substring(0, line.length() - line.stripLeading().length());
@@ -107,7 +113,7 @@ public class IssueRenderer {
 		var current = new StringBuilder(lead);
 		boolean empty = true;
 		for (String word : words(line.strip())) {
-			if (!empty && current.length() + 1 + word.length() > TEXT_WIDTH) {
+			if (!empty && width(current) + 1 + width(word) > TEXT_WIDTH) {
 				out.append(current).append('\n');
 				current = new StringBuilder(hang);
 				empty = true;
@@ -116,6 +122,19 @@ public class IssueRenderer {
 			empty = false;
 		}
 		return out.append(current).toString();
+	}
+
+	/**
+	 * The columns {@code text} takes once sent: a personal part's placeholder counts as
+	 * {@value #PERSONAL_WIDTH}, about a name's width, rather than its own length.
+	 */
+	private static int width(CharSequence text) {
+		Matcher placeholders = PLACEHOLDER.matcher(text);
+		int width = text.length();
+		while (placeholders.find()) {
+			width -= placeholders.end() - placeholders.start() - PERSONAL_WIDTH;
+		}
+		return width;
 	}
 
 	private static List<String> words(String text) {

@@ -217,7 +217,7 @@ public class WeeklyDigestJobConfig {
 		var range = step.getExecutionContext();
 		return new JdbcPagingItemReaderBuilder<Subscriber>().name("pendingSubscribers")
 			.dataSource(dataSource)
-			.selectClause("SELECT s.id, s.email, s.name, s.status")
+			.selectClause("SELECT s.id, s.email, s.name, s.status, s.attributes")
 			.fromClause("FROM subscriber s")
 			.whereClause("""
 					s.id BETWEEN :minId AND :maxId AND s.status = 'active' AND NOT EXISTS

@@ -25,7 +25,8 @@ import org.springframework.batch.infrastructure.item.support.AbstractItemCountin
  * without a byte-order mark; CRLF or LF) one record at a time, so memory does not
  * grow with the file. The header row names the columns, in any case: {@code email} (required),
  * {@code name}, {@code status}; the columns an export adds ({@code created}, {@code updated},
- * {@code unsubscribed_at}) are skipped and every other column is an attribute.
+ * {@code unsubscribed_at}) are skipped and every other column is an attribute, named by its
+ * header in lower case with spaces as {@code _} ({@code Home City} is {@code home_city}).
  * <p>
  * Restartable: the framework stores how many records were read and a restarted step skips
  * them. A record that cannot be split (an unterminated quote) is returned as an unreadable row
@@ -73,7 +74,7 @@ class CsvRowReader extends AbstractItemCountingItemStreamItemReader<CsvRow> {
 				if (name.isEmpty()) {
 					continue;
 				}
-				String lower = name.toLowerCase(Locale.ROOT);
+				String lower = name.toLowerCase(Locale.ROOT).replaceAll("\\s+", "_");
 				if (!seen.add(lower)) {
 					throw new BadInputException("subscriber file " + file + ", line 1: the column '" + name
 							+ "' appears twice in the header");
@@ -82,7 +83,7 @@ class CsvRowReader extends AbstractItemCountingItemStreamItemReader<CsvRow> {
 					known.put(lower, i);
 				}
 				else {
-					attributes.put(name, i);
+					attributes.put(lower, i);
 				}
 			}
 			if (!known.containsKey(EMAIL)) {

@@ -48,14 +48,14 @@ public class SubscriberRepository {
 	}
 
 	public Optional<Subscriber> findByEmail(String email) {
-		return jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE email_key = ?")
+		return jdbc.sql("SELECT id, email, name, status, attributes FROM subscriber WHERE email_key = ?")
 			.param(EmailAddresses.key(email))
 			.query(Subscriber.class)
 			.optional();
 	}
 
 	public Optional<Subscriber> find(long id) {
-		return jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE id = ?")
+		return jdbc.sql("SELECT id, email, name, status, attributes FROM subscriber WHERE id = ?")
 			.param(id)
 			.query(Subscriber.class)
 			.optional();
@@ -63,7 +63,7 @@ public class SubscriberRepository {
 
 	/** The active subscriber with the lowest id, if any (the preview's sample reader). */
 	public Optional<Subscriber> findFirstActive() {
-		return jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE status = 'active' ORDER BY id")
+		return jdbc.sql("SELECT id, email, name, status, attributes FROM subscriber WHERE status = 'active' ORDER BY id")
 			.withMaxRows(1)
 			.query(Subscriber.class)
 			.optional();
@@ -71,12 +71,12 @@ public class SubscriberRepository {
 
 	/** Every subscriber with {@code status} (all when null) in id order, streamed. */
 	public void forEach(String status, Consumer<Subscriber> action) {
-		jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE (? IS NULL OR status = ?) ORDER BY id")
+		jdbc.sql("SELECT id, email, name, status, attributes FROM subscriber WHERE (? IS NULL OR status = ?) ORDER BY id")
 			.params(status, status)
 			.withFetchSize(FETCH_SIZE)
 			.query((ResultSet rs) -> {
 				action.accept(new Subscriber(rs.getLong("id"), rs.getString("email"), rs.getString("name"),
-						rs.getString("status")));
+						rs.getString("status"), rs.getString("attributes")));
 			});
 	}
 

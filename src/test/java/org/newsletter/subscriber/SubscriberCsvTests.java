@@ -84,7 +84,7 @@ class SubscriberCsvTests {
 		assertThat(reimport.out()).contains("4 imported (0 added, 0 updated, 4 unchanged), 0 rejected");
 		assertThat(Files.readAllBytes(second)).isEqualTo(Files.readAllBytes(first));
 		List<String> lines = Files.readAllLines(first);
-		assertThat(lines.get(0)).isEqualTo("email,name,status,created,updated,unsubscribed_at,Company,Plan");
+		assertThat(lines.get(0)).isEqualTo("email,name,status,created,updated,unsubscribed_at,company,plan");
 		assertThat(lines.get(1)).startsWith("ada@example.org,Ada Lovelace,active,").endsWith(",,Analytical Engines,'=1+2");
 		assertThat(lines.get(2)).endsWith(",,Navy,'-5");
 		assertThat(lines.get(3)).startsWith("linus@example.org,'@linus,unsubscribed,").endsWith(",,'+pro");
