@@ -25,13 +25,17 @@ final class FeedTestSupport {
 
 	/**
 	 * The fetch step's processor with the real fetcher, parser and repository, the repository on
-	 * a fresh in-memory database migrated by the application's own Flyway scripts.
+	 * a fresh in-memory database.
 	 */
 	static FeedFetchProcessor processor(Map<String, String> settings) {
+		return new FeedFetchProcessor(new FeedFetcher(properties(settings)), new FeedParser(), repository());
+	}
+
+	/** A repository on a fresh in-memory database migrated by the application's own Flyway scripts. */
+	static FeedRepository repository() {
 		var dataSource = new SimpleDriverDataSource(new org.hsqldb.jdbc.JDBCDriver(),
 				"jdbc:hsqldb:mem:feeds-" + UUID.randomUUID(), "SA", "");
 		Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/hsqldb").load().migrate();
-		return new FeedFetchProcessor(new FeedFetcher(properties(settings)), new FeedParser(),
-				new FeedRepository(JdbcClient.create(dataSource)));
+		return new FeedRepository(JdbcClient.create(dataSource));
 	}
 }
