@@ -44,9 +44,12 @@ public final class EntryCleaner {
 		return oneLine(text);
 	}
 
-	/** Control characters and line breaks become spaces, runs of white space one space. */
+	/**
+	 * Control characters (C0, DEL, C1) and line or paragraph separators become spaces, runs of
+	 * white space one space: feed text can never break a line of a mail header or the terminal.
+	 */
 	public static String oneLine(String text) {
-		return text.replaceAll("[\\p{Cntrl}\\u2028\\u2029\\u0085]", " ").replaceAll("\\s+", " ").strip();
+		return text.replaceAll("[\\p{Cc}\\p{Zl}\\p{Zp}]", " ").replaceAll("\\s+", " ").strip();
 	}
 
 	private static void dropTrackingPixel(Element img) {

@@ -85,6 +85,7 @@ class EntryCleanerTests {
 	void textTurnsLineBreaksAndControlCharactersIntoSingleSpaces() {
 		assertThat(EntryCleaner.text("Hi\nBcc: x@evil")).isEqualTo("Hi Bcc: x@evil");
 		assertThat(EntryCleaner.text("  a\r\n\tb\u0000c\u2028d  ")).isEqualTo("a b c d");
+		assertThat(EntryCleaner.text("a\u0085b\u009Bc\u2029d\u007Fe")).isEqualTo("a b c d e");
 	}
 
 	@Test
