@@ -216,15 +216,25 @@ public class FeedParser {
 		return value == null || value.isBlank() ? null : value.strip();
 	}
 
+	/** An HTML page: {@code <html>} first, or an HTML DOCTYPE not followed by a feed's root element. */
 	private static boolean looksLikeHtml(String text) {
-		String head = text.substring(0, Math.min(text.length(), 1024)).replace("\uFEFF", "").stripLeading()
-			.toLowerCase(Locale.ROOT);
+		String head = skipProlog(text.substring(0, Math.min(text.length(), 2048)).toLowerCase(Locale.ROOT));
+		if (head.startsWith("<!doctype html")) {
+			String root = skipProlog(head.substring(head.indexOf('>') + 1));
+			return !(root.startsWith("<rss") || root.startsWith("<feed") || root.startsWith("<rdf:rdf"));
+		}
+		return head.startsWith("<html");
+	}
+
+	/** {@code text} from its first tag that is not an XML declaration, processing instruction or comment. */
+	private static String skipProlog(String text) {
+		String head = text.replace("\uFEFF", "").stripLeading();
 		while (head.startsWith("<!--") || head.startsWith("<?")) {
 			boolean comment = head.startsWith("<!--");
 			int end = head.indexOf(comment ? "-->" : "?>");
 			head = end < 0 ? "" : head.substring(end + (comment ? 3 : 2)).stripLeading();
 		}
-		return head.startsWith("<!doctype html") || head.startsWith("<html");
+		return head;
 	}
 
 	private static String notAFeed(String text, String url) {

@@ -98,6 +98,15 @@ class FeedParserTests {
 	}
 
 	@Test
+	void aFeedWithAnHtmlDoctypeIsAFeedThatDeclaresADoctype() {
+		assertThatThrownBy(() -> parse("""
+				<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://x.invalid/">
+				<!-- a comment -->
+				<rss version="2.0"><channel><title>found</title></channel></rss>"""))
+			.hasMessage("rejected: the feed declares a DOCTYPE (external entities are refused)");
+	}
+
+	@Test
 	void honestLatin1KeepsItsAccents() throws Exception {
 		ParsedFeed feed = parse(hostile("latin1.xml"));
 
