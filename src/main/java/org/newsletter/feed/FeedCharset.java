@@ -38,7 +38,7 @@ final class FeedCharset {
 	static String decode(byte[] bytes, String contentType) {
 		Bom bom = Bom.of(bytes);
 		if (bom != null) {
-			return demoronize(lenient(bytes, bom.length, bom.charset));
+			return demoronize(lenient(bytes, bom.mark.length, bom.charset));
 		}
 		Charset charset = fromHttp(contentType).or(() -> declared(bytes)).orElse(StandardCharsets.UTF_8);
 		if (charset.equals(StandardCharsets.UTF_8)) {
@@ -167,20 +167,18 @@ final class FeedCharset {
 
 		private final byte[] mark;
 
-		private final int length;
-
 		private final Charset charset;
 
 		Bom(byte[] mark, Charset charset) {
 			this.mark = mark;
-			this.length = mark.length;
 			this.charset = charset;
 		}
 
 		/** The mark {@code bytes} start with; UTF-32 LE is tried before UTF-16 LE, whose mark it begins with. */
 		static Bom of(byte[] bytes) {
 			for (Bom bom : values()) {
-				if (bytes.length >= bom.length && java.util.Arrays.equals(bytes, 0, bom.length, bom.mark, 0, bom.length)) {
+				int length = bom.mark.length;
+				if (bytes.length >= length && java.util.Arrays.equals(bytes, 0, length, bom.mark, 0, length)) {
 					return bom;
 				}
 			}
