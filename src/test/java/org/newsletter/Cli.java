@@ -29,7 +29,7 @@ public final class Cli {
 		settings.add("--newsletter.templates-dir=templates");
 	}
 
-	/** Adds a Spring property, e.g. {@code spring.mail.port=3025}. */
+	/** Adds a Spring property, e.g. {@code spring.mail.port=3025}, replacing an earlier value of it. */
 	public Cli with(String property, Object value) {
 		settings.removeIf(setting -> setting.startsWith("--" + property + "="));
 		settings.add("--" + property + "=" + value);

@@ -68,6 +68,40 @@ public final class FeedServer implements AutoCloseable {
 		});
 	}
 
+	/** A handler that sends a byte every 200 ms for six seconds: slower than any fetch timeout of the tests. */
+	public static HttpHandler trickle() {
+		return exchange -> {
+			exchange.sendResponseHeaders(200, 0);
+			OutputStream out = exchange.getResponseBody();
+			try {
+				for (int i = 0; i < 30; i++) {
+					out.write(' ');
+					out.flush();
+					Thread.sleep(200);
+				}
+			}
+			catch (InterruptedException | IOException ex) {
+				// the client gave up, as it should
+			}
+		};
+	}
+
+	/** A handler that streams {@code megabytes} of zeros without announcing a length. */
+	public static HttpHandler zeros(int megabytes) {
+		return exchange -> {
+			exchange.sendResponseHeaders(200, 0);
+			byte[] block = new byte[64 * 1024];
+			try (OutputStream out = exchange.getResponseBody()) {
+				for (int i = 0; i < megabytes * 16; i++) {
+					out.write(block);
+				}
+			}
+			catch (IOException ex) {
+				// the client stopped reading, as it should
+			}
+		};
+	}
+
 	public String url(String path) {
 		return "http://127.0.0.1:" + server.getAddress().getPort() + path;
 	}

@@ -227,7 +227,7 @@ class WeeklyDigestEndToEndTests {
 		assertThat(text).doesNotContain("<p>", "<a ", "&amp;");
 	}
 
-	private static String part(Message message, String type) throws IOException, MessagingException {
+	static String part(Message message, String type) throws IOException, MessagingException {
 		var multipart = (MimeMultipart) message.getContent();
 		for (int i = 0; i < multipart.getCount(); i++) {
 			BodyPart part = multipart.getBodyPart(i);

@@ -148,9 +148,11 @@ class DigestLauncher {
 		if (fetch != null) {
 			out.printf("  %-10s %d ok, %d failed%n", "feeds", fetch.getWriteCount(), fetch.getProcessSkipCount());
 			Instant since = toInstant(fetch.getStartTime());
-			for (var failed : since == null ? List.<FeedRepository.FeedRecord>of() : feeds.failedSince(since)) {
+			List<FeedRepository.FeedRecord> failures = since == null ? List.of() : feeds.failedSince(since);
+			for (var failed : failures) {
 				out.printf("  %-10s   failed: %s (%s): %s%n", "", failed.title(), failed.url(), failed.lastError());
 			}
+			printChronicFailures(failures, out);
 		}
 		issues.findByJobInstance(execution.getJobInstance().getInstanceId()).ifPresent(issue -> {
 			out.printf("  %-10s %d from %d sources%n", "entries", issue.entryCount(), issue.sourceCount());
@@ -166,6 +168,19 @@ class DigestLauncher {
 		out.printf("  %-10s %s%n", "status", execution.getStatus());
 		out.printf("  %-10s %.1f s%n", "time", elapsed(execution).toMillis() / 1000.0);
 		out.flush();
+	}
+
+	/**
+	 * Feeds that have failed {@code disable-after} runs in a row, loudly: a feed that quietly
+	 * failed for weeks is what an operator most needs to hear about.
+	 */
+	private void printChronicFailures(List<FeedRepository.FeedRecord> failures, PrintWriter out) {
+		int limit = properties.fetch().disableAfter();
+		for (var feed : failures.stream().filter(f -> f.failingFor(limit)).toList()) {
+			out.printf("  %-10s %s (%s) has FAILED %d RUNS IN A ROW (%s); fix it or remove it from the feed list%n",
+					"WARNING", feed.title(), feed.url(), feed.consecutiveFailures(),
+					feed.lastSuccessAt() == null ? "never succeeded" : "last success " + feed.lastSuccessAt());
+		}
 	}
 
 	private static StepExecution step(JobExecution execution, String name) {

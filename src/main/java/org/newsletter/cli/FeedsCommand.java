@@ -13,6 +13,7 @@ import org.newsletter.feed.FeedException;
 import org.newsletter.feed.FeedFetcher;
 import org.newsletter.feed.FeedList;
 import org.newsletter.feed.FeedParser;
+import org.newsletter.feed.FeedRepository;
 import org.newsletter.feed.FeedSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,10 +32,12 @@ class FeedsCommand implements Runnable {
 		spec.commandLine().usage(spec.commandLine().getOut());
 	}
 
-	/** {@code feeds check}: fetch every feed now, record nothing. */
+	/** {@code feeds check}: fetch every feed now, record nothing; show each feed's record of past runs. */
 	@Command(name = "check", mixinStandardHelpOptions = true,
 			header = "Fetches every configured feed now and prints one line per feed: ok/failed, entries, reason.",
-			description = "Nothing is recorded. Exits 1 when a feed fails.",
+			description = { "Under each feed, its health over past runs: failures in a row, the last error, the last success.",
+					"A feed failing newsletter.fetch.disable-after runs in a row (default 10) is flagged WARNING.",
+					"Nothing is recorded. Exits 1 when a feed fails now." },
 			footer = { "", "Example:", "  ./newsletter feeds check" })
 	static class Check implements Callable<Integer> {
 
@@ -47,10 +50,13 @@ class FeedsCommand implements Runnable {
 
 		private final FeedParser parser;
 
-		Check(NewsletterProperties properties, FeedFetcher fetcher, FeedParser parser) {
+		private final FeedRepository feeds;
+
+		Check(NewsletterProperties properties, FeedFetcher fetcher, FeedParser parser, FeedRepository feeds) {
 			this.properties = properties;
 			this.fetcher = fetcher;
 			this.parser = parser;
+			this.feeds = feeds;
 		}
 
 		@Override
@@ -61,10 +67,11 @@ class FeedsCommand implements Runnable {
 			try {
 				List<Future<String>> lines = sources.stream().map(s -> pool.submit(() -> check(s))).toList();
 				int failed = 0;
-				for (Future<String> line : lines) {
-					String text = line.get();
+				for (int i = 0; i < sources.size(); i++) {
+					String text = lines.get(i).get();
 					failed += text.startsWith("failed") ? 1 : 0;
 					out.println(text);
+					health(sources.get(i)).forEach(out::println);
 				}
 				out.println(sources.size() - failed + "/" + sources.size() + " feeds ok");
 				return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
@@ -87,6 +94,17 @@ class FeedsCommand implements Runnable {
 			catch (RuntimeException ex) {
 				return String.format("failed  %-40s %s: %s", label(source, ""), source.url(), org.newsletter.Failures.oneLine(ex));
 			}
+		}
+
+		/** The feed's record over past runs, and a warning when it has failed too many in a row. */
+		private List<String> health(FeedSource source) {
+			int limit = properties.fetch().disableAfter();
+			return feeds.find(source.url()).map(feed -> {
+				String runs = "        runs: " + feed.health(properties.timeZone());
+				return feed.failingFor(limit) ? List.of(runs, "        WARNING: failing for " + limit
+						+ " runs or more (newsletter.fetch.disable-after); fix it or remove it from the feed list")
+						: List.of(runs);
+			}).orElse(List.of("        runs: not fetched by a run yet"));
 		}
 
 		private static String label(FeedSource source, String fallback) {

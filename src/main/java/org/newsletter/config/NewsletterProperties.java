@@ -85,13 +85,17 @@ public record NewsletterProperties(
 	 * @param concurrency how many feeds are fetched at once
 	 * @param maxRedirects how many redirects are followed
 	 * @param userAgent the {@code User-Agent} header sent
+	 * @param disableAfter a feed that has failed this many runs in a row is reported loudly in
+	 *     the run summary and by {@code feeds check}; it is still fetched, so it comes back by
+	 *     itself once fixed (remove it from the feed list to stop)
 	 */
 	public record Fetch(
 			@DefaultValue("20s") @NotNull Duration timeout,
 			@DefaultValue("10485760") @Min(1024) long maxBytes,
 			@DefaultValue("8") @Min(1) int concurrency,
 			@DefaultValue("5") @Min(0) int maxRedirects,
-			@DefaultValue("newsletter/0.1 (+https://newsletter.example)") @NotBlank String userAgent) {
+			@DefaultValue("newsletter/0.1 (+https://newsletter.example)") @NotBlank String userAgent,
+			@DefaultValue("10") @Min(1) int disableAfter) {
 	}
 
 	/**

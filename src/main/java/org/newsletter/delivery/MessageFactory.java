@@ -132,9 +132,12 @@ public class MessageFactory {
 		return header;
 	}
 
-	/** Nothing that enters a header keeps a control character or line break. */
+	/**
+	 * Nothing that enters a header keeps a control character (C0, DEL, C1, NEL) or a line or
+	 * paragraph separator.
+	 */
 	static String headerSafe(String value) {
-		return value.replaceAll("[\\p{Cntrl}\\u2028\\u2029\\u0085]", " ").replaceAll("\\s+", " ").strip();
+		return value.replaceAll("[\\p{Cc}\\p{Zl}\\p{Zp}]", " ").replaceAll("\\s+", " ").strip();
 	}
 
 	/** A message whose Message-ID is ours, not replaced when the message is saved. */

@@ -1,5 +1,8 @@
 package org.newsletter.feed;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -16,6 +19,12 @@ public final class EntryCleaner {
 		.addTags("figure", "figcaption", "hr", "abbr", "del", "ins", "mark", "s", "small", "time")
 		.addAttributes("abbr", "title")
 		.removeProtocols("a", "href", "ftp");
+
+	private static final Pattern STYLE_WIDTH = Pattern.compile("(?i)(?:^|;)\\s*width\\s*:\\s*([0-9.]+)\\s*(?:px)?\\s*(?:;|$)");
+
+	private static final Pattern STYLE_HEIGHT = Pattern.compile("(?i)(?:^|;)\\s*height\\s*:\\s*([0-9.]+)\\s*(?:px)?\\s*(?:;|$)");
+
+	private static final Pattern AT_MOST_ONE = Pattern.compile("0+(\\.0*)?|0*1(\\.0*)?");
 
 	private static final Document.OutputSettings OUTPUT = new Document.OutputSettings().prettyPrint(false);
 
@@ -44,19 +53,24 @@ public final class EntryCleaner {
 		return oneLine(text);
 	}
 
-	/** Control characters and line breaks become spaces, runs of white space one space. */
+	/**
+	 * Control characters (C0, DEL, C1) and line or paragraph separators become spaces, runs of
+	 * white space one space: feed text can never break a line of a mail header or the terminal.
+	 */
 	public static String oneLine(String text) {
-		return text.replaceAll("[\\p{Cntrl}\\u2028\\u2029\\u0085]", " ").replaceAll("\\s+", " ").strip();
+		return text.replaceAll("[\\p{Cc}\\p{Zl}\\p{Zp}]", " ").replaceAll("\\s+", " ").strip();
 	}
 
+	/** An image at most 1×1, by its attributes or its inline style (which the cleaner removes), is a tracker. */
 	private static void dropTrackingPixel(Element img) {
-		if (isTiny(img.attr("width")) && isTiny(img.attr("height"))) {
+		if (isTiny(img, "width") && isTiny(img, "height")) {
 			img.remove();
 		}
 	}
 
-	private static boolean isTiny(String size) {
-		String digits = size.strip().replace("px", "");
-		return digits.equals("0") || digits.equals("1");
+	private static boolean isTiny(Element img, String dimension) {
+		Matcher style = (dimension.equals("width") ? STYLE_WIDTH : STYLE_HEIGHT).matcher(img.attr("style"));
+		String size = style.find() ? style.group(1) : img.attr(dimension).strip().replace("px", "");
+		return AT_MOST_ONE.matcher(size).matches();
 	}
 }

@@ -1,9 +1,9 @@
 package org.newsletter.feed;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -17,9 +17,15 @@ import com.rometools.rome.feed.synd.SyndEntry;
 import com.rometools.rome.feed.synd.SyndFeed;
 import com.rometools.rome.feed.synd.SyndPerson;
 import com.rometools.rome.io.SyndFeedInput;
-import com.rometools.rome.io.XmlReader;
+import com.rometools.rome.io.WireFeedInput;
+import com.rometools.rome.io.impl.XmlFixerReader;
+import org.jdom2.Document;
+import org.jdom2.Element;
+import org.jdom2.JDOMException;
+import org.jdom2.input.JDOMParseException;
+import org.jdom2.output.Format;
+import org.jdom2.output.XMLOutputter;
 import org.jsoup.Jsoup;
-import org.jsoup.nodes.Element;
 
 import org.springframework.stereotype.Component;
 
@@ -30,20 +36,26 @@ import org.springframework.stereotype.Component;
 @Component
 public class FeedParser {
 
+	private static final String XHTML = "http://www.w3.org/1999/xhtml";
+
 	private static final java.util.regex.Pattern LOOKS_LIKE_MARKUP = java.util.regex.Pattern
 		.compile("</?[a-zA-Z][a-zA-Z0-9]*(\\s[^>]*)?/?>|&(#\\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);");
 
 	/** Parses {@code body}; {@code url} is where it came from (for relative links). */
 	public ParsedFeed parse(FeedFetcher.Body body) throws FeedException {
-		if (looksLikeHtml(body.bytes())) {
-			throw new FeedException(notAFeed(body));
+		String text = FeedCharset.decode(body.bytes(), body.contentType());
+		if (looksLikeHtml(text)) {
+			throw new FeedException(notAFeed(text, body.url()));
 		}
-		SyndFeed feed = build(body);
+		Document document = read(text);
+		SyndFeed feed = build(document);
+		List<String> bodies = itemBodies(document, feed.getEntries().size());
 		String siteLink = absolute(feed.getLink(), body.url());
 		List<ParsedFeed.Entry> entries = new ArrayList<>();
 		Set<String> seen = new LinkedHashSet<>();
-		for (SyndEntry entry : feed.getEntries()) {
-			ParsedFeed.Entry parsed = entry(entry, siteLink != null ? siteLink : body.url());
+		for (int i = 0; i < feed.getEntries().size(); i++) {
+			ParsedFeed.Entry parsed = entry(feed.getEntries().get(i), bodies.get(i),
+					siteLink != null ? siteLink : body.url());
 			String identity = parsed.guid() != null ? "g:" + parsed.guid() : parsed.link() != null ? "l:" + parsed.link() : null;
 			if (identity == null || seen.add(identity)) {
 				entries.add(parsed);
@@ -52,17 +64,39 @@ public class FeedParser {
 		return new ParsedFeed(EntryCleaner.text(feed.getTitle()), siteLink, entries);
 	}
 
-	private SyndFeed build(FeedFetcher.Body body) throws FeedException {
-		var input = new SyndFeedInput();
-		input.setAllowDoctypes(false);
-		try (var reader = new XmlReader(new ByteArrayInputStream(body.bytes()), body.contentType(), true, "UTF-8")) {
-			return input.build(reader);
+	/** The XML document, read with Rome's own secure SAX set-up: DOCTYPEs refused, so no entity of any kind. */
+	private static Document read(String text) throws FeedException {
+		try {
+			return new SecureInput().document(new StringReader(text));
 		}
-		catch (com.rometools.rome.io.FeedException | IllegalArgumentException ex) {
+		catch (JDOMException ex) {
 			throw new FeedException(reason(ex), ex);
 		}
 		catch (IOException ex) {
 			throw new FeedException("unreadable: " + FeedFetcher.describe(ex), ex);
+		}
+	}
+
+	private static SyndFeed build(Document document) throws FeedException {
+		Element root = document.getRootElement();
+		if (root.getName().equals("rss") && root.getChildren().stream().noneMatch(e -> e.getName().equals("channel"))) {
+			throw new FeedException("not a feed (an <rss> element without a <channel>)");
+		}
+		try {
+			return new SyndFeedInput().build(document);
+		}
+		catch (IllegalArgumentException ex) {
+			// Rome's "Invalid document": no parser of its knows this root element
+			String version = root.getAttributeValue("version");
+			throw new FeedException("not a feed (no RSS or Atom root element; the root is <" + root.getQualifiedName()
+					+ (version == null ? "" : " version=\"" + EntryCleaner.oneLine(version) + "\"") + ">)", ex);
+		}
+		catch (com.rometools.rome.io.FeedException ex) {
+			throw new FeedException(reason(ex), ex);
+		}
+		catch (RuntimeException ex) {
+			// Rome's parsers trust the document's shape; an odd one can break them
+			throw new FeedException("cannot be read as RSS or Atom: " + EntryCleaner.oneLine(FeedFetcher.describe(ex)), ex);
 		}
 	}
 
@@ -75,21 +109,16 @@ public class FeedParser {
 		if (message.contains("DOCTYPE") || message.contains("doctype")) {
 			return "rejected: the feed declares a DOCTYPE (external entities are refused)";
 		}
-		if (message.contains("Invalid document") || message.contains("not supported")) {
-			return "not a feed (no RSS or Atom root element)";
-		}
-		return "malformed XML: " + EntryCleaner.oneLine(message);
+		String line = ex instanceof JDOMParseException parse && parse.getLineNumber() > 0
+				? " (line " + parse.getLineNumber() + ")" : "";
+		return "malformed XML" + line + ": " + EntryCleaner.oneLine(message);
 	}
 
-	private ParsedFeed.Entry entry(SyndEntry entry, String base) {
+	private ParsedFeed.Entry entry(SyndEntry entry, String itemBody, String base) {
 		String link = absolute(entry.getLink(), base);
 		String guid = blankToNull(entry.getUri());
-		String title = plainTitle(entry);
-		if (title.isEmpty()) {
-			title = link != null ? link : "(untitled)";
-		}
-		return new ParsedFeed.Entry(guid, title, link, author(entry), published(entry),
-				EntryCleaner.clean(content(entry), link != null ? link : base));
+		return new ParsedFeed.Entry(guid, plainTitle(entry), link, author(entry), published(entry),
+				EntryCleaner.clean(content(entry, itemBody), link != null ? link : base));
 	}
 
 	/** Atom's type="text" titles are plain text, angle brackets and all; other titles may carry markup. */
@@ -114,13 +143,49 @@ public class FeedParser {
 		return date == null ? null : date.toInstant();
 	}
 
-	private static String content(SyndEntry entry) {
+	/** The fullest HTML the entry has: its content, else an RSS item's body, else its description. */
+	private static String content(SyndEntry entry, String itemBody) {
 		for (SyndContent content : entry.getContents()) {
 			if (content.getValue() != null && !content.getValue().isBlank()) {
 				return asHtml(content);
 			}
 		}
+		if (!itemBody.isBlank()) {
+			return itemBody;
+		}
 		return entry.getDescription() == null ? "" : asHtml(entry.getDescription());
+	}
+
+	/**
+	 * The HTML of each RSS item's {@code <xhtml:body>}, {@code <body>} or {@code <fullitem>}
+	 * (extensions Rome ignores, some feeds carry their whole text in), in the order of Rome's
+	 * entries; empty where an item has none, or when the items cannot be matched to the entries.
+	 */
+	private static List<String> itemBodies(Document document, int entries) {
+		List<Element> items = new ArrayList<>();
+		for (Element child : document.getRootElement().getChildren()) {
+			if (child.getName().equals("item")) {
+				items.add(child);
+			}
+			child.getChildren().stream().filter(e -> e.getName().equals("item")).forEach(items::add);
+		}
+		if (items.size() != entries) {
+			return java.util.Collections.nCopies(entries, "");
+		}
+		return items.stream().map(FeedParser::itemBody).toList();
+	}
+
+	private static String itemBody(Element item) {
+		for (Element child : item.getChildren()) {
+			String namespace = child.getNamespaceURI();
+			if (child.getName().equals("body") && (namespace.isEmpty() || namespace.equals(XHTML))) {
+				return new XMLOutputter(Format.getRawFormat()).outputString(child.getContent());
+			}
+			if (child.getName().equals("fullitem") && namespace.isEmpty()) {
+				return child.getText();
+			}
+		}
+		return "";
 	}
 
 	private static String asHtml(SyndContent content) {
@@ -151,21 +216,44 @@ public class FeedParser {
 		return value == null || value.isBlank() ? null : value.strip();
 	}
 
-	private static boolean looksLikeHtml(byte[] bytes) {
-		String head = new String(bytes, 0, Math.min(bytes.length, 1024), StandardCharsets.ISO_8859_1)
-			.replace("\uFEFF", "").replace("ï»¿", "").stripLeading().toLowerCase(Locale.ROOT);
-		while (head.startsWith("<!--")) {
-			int end = head.indexOf("-->");
-			head = end < 0 ? "" : head.substring(end + 3).stripLeading();
+	/** An HTML page: {@code <html>} first, or an HTML DOCTYPE not followed by a feed's root element. */
+	private static boolean looksLikeHtml(String text) {
+		String head = skipProlog(text.substring(0, Math.min(text.length(), 2048)).toLowerCase(Locale.ROOT));
+		if (head.startsWith("<!doctype html")) {
+			String root = skipProlog(head.substring(head.indexOf('>') + 1));
+			return !(root.startsWith("<rss") || root.startsWith("<feed") || root.startsWith("<rdf:rdf"));
 		}
-		return head.startsWith("<!doctype html") || head.startsWith("<html");
+		return head.startsWith("<html");
 	}
 
-	private static String notAFeed(FeedFetcher.Body body) {
-		var page = Jsoup.parse(new String(body.bytes(), StandardCharsets.UTF_8), body.url());
-		Element alternate = page.selectFirst(
+	/** {@code text} from its first tag that is not an XML declaration, processing instruction or comment. */
+	private static String skipProlog(String text) {
+		String head = text.replace("\uFEFF", "").stripLeading();
+		while (head.startsWith("<!--") || head.startsWith("<?")) {
+			boolean comment = head.startsWith("<!--");
+			int end = head.indexOf(comment ? "-->" : "?>");
+			head = end < 0 ? "" : head.substring(end + (comment ? 3 : 2)).stripLeading();
+		}
+		return head;
+	}
+
+	private static String notAFeed(String text, String url) {
+		var page = Jsoup.parse(text, url);
+		org.jsoup.nodes.Element alternate = page.selectFirst(
 				"link[rel~=(?i)alternate][type~=(?i)application/(rss|atom)\\+xml][href]");
 		return alternate == null ? "not a feed (an HTML page)"
 				: "not a feed (an HTML page); it advertises the feed " + alternate.absUrl("href");
+	}
+
+	/** Rome's own SAX set-up (external entities off, DOCTYPEs refused), reading the document once for both uses. */
+	private static final class SecureInput extends WireFeedInput {
+
+		SecureInput() {
+			setAllowDoctypes(false);
+		}
+
+		Document document(Reader reader) throws JDOMException, IOException {
+			return createSAXBuilder().build(new XmlFixerReader(reader));
+		}
 	}
 }

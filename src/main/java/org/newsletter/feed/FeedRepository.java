@@ -5,8 +5,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,6 +42,25 @@ public class FeedRepository {
 
 		public FeedFetcher.Validators validators() {
 			return new FeedFetcher.Validators(etag, lastModified);
+		}
+
+		/** Whether the feed has failed at least {@code runs} runs in a row: time for the operator to act. */
+		public boolean failingFor(int runs) {
+			return consecutiveFailures >= runs;
+		}
+
+		/** The feed's health in one line: failures in a row, the last error, the last success. */
+		public String health(ZoneId zone) {
+			if (lastStatus == null) {
+				return "not fetched by a run yet";
+			}
+			var time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT).withZone(zone);
+			String success = "last success " + (lastSuccessAt == null ? "never" : time.format(lastSuccessAt));
+			if (consecutiveFailures == 0) {
+				return "ok, " + success;
+			}
+			return "failed " + consecutiveFailures + (consecutiveFailures == 1 ? " run" : " runs") + " in a row, "
+					+ success + "; last error: " + lastError;
 		}
 	}
 

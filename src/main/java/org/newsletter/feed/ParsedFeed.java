@@ -16,7 +16,7 @@ public record ParsedFeed(String title, String siteLink, List<Entry> entries) {
 	 * One entry of a feed.
 	 *
 	 * @param guid the feed's id for the entry (RSS guid, Atom id), may be null
-	 * @param title plain text, never null
+	 * @param title plain text, never null; empty when the feed gives none (or only markup)
 	 * @param link absolute link to the entry, may be null
 	 * @param author plain text, may be null
 	 * @param published when it was published (or else updated); null when missing or unreadable

@@ -128,7 +128,7 @@ public class IssueComposer {
 			int cap = properties.maxEntriesPerSource();
 			List<IssueContent.Entry> entries = sorted.stream()
 				.limit(cap)
-				.map(c -> new IssueContent.Entry(c.id(), c.title(), c.link(), c.author(), dates.format(c.published()),
+				.map(c -> new IssueContent.Entry(c.id(), displayTitle(c), c.link(), c.author(), dates.format(c.published()),
 						summary(c.contentHtml(), properties.summaryWords())))
 				.toList();
 			Eligibility.Candidate first = sorted.get(0);
@@ -143,6 +143,14 @@ public class IssueComposer {
 		String archiveUrl = base + "/archive/" + DateTimeFormatter.ISO_LOCAL_DATE.withZone(properties.timeZone())
 			.format(window.end()) + "/";
 		return new IssueContent(properties.title(), range, sources, count, archiveUrl, base);
+	}
+
+	/** An entry is stored with the title its feed gave, even none; a reader needs something to click. */
+	private static String displayTitle(Eligibility.Candidate entry) {
+		if (!entry.title().isBlank()) {
+			return entry.title();
+		}
+		return entry.link() != null ? entry.link() : "(untitled)";
 	}
 
 	/**

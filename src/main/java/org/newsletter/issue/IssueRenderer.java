@@ -63,10 +63,16 @@ public class IssueRenderer {
 
 	private static final int PERSONAL_WIDTH = 10;
 
+	/** Longer subjects are cut: mail clients show far less, and the column holds 1,000. */
+	private static final int MAX_SUBJECT = 250;
+
 	/** Renders {@code content}; {@code personal} maps the personal parts to what stands for them. */
 	public Rendered render(IssueContent content, Map<String, ?> personal) {
 		Map<String, Object> model = Map.of("issue", content, "personal", personal, "lang", language);
 		String subject = oneLine(process("subject.ftl", model));
+		if (subject.length() > MAX_SUBJECT) {
+			subject = subject.substring(0, MAX_SUBJECT - 1).strip() + "…";
+		}
 		String html = CssInliner.inline(process("issue.html.ftlh", model));
 		return new Rendered(subject, html, wrap(process("issue.txt.ftl", model)));
 	}

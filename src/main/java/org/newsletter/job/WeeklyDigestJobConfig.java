@@ -84,6 +84,7 @@ public class WeeklyDigestJobConfig {
 			.start(fetchStep)
 			.next(composeStep)
 			.on(NOTHING_TO_SEND).end()
+			.from(composeStep).on("FAILED").fail()
 			.from(composeStep).on("*").to(sendStep)
 			.next(finishStep)
 			.end()

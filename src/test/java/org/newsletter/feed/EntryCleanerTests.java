@@ -62,6 +62,21 @@ class EntryCleanerTests {
 		assertThat(clean).doesNotContain("tracker.example").contains("src=\"https://blog.example/photo.jpg\"");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "width=\"1\" height=\"1\"", "width=\"0\" height=\"0\"", "width=\"1px\" height=\"1px\"",
+			"style=\"width:1px;height:1px\"", "style=\"border:0; WIDTH: 1px; height: 0\"", "width=\"1\" style=\"height:1px\"" })
+	void trackingPixelsAreDroppedWhateverWayTheirSizeIsGiven(String size) {
+		String clean = EntryCleaner.clean("<p>text<img src=\"https://tracker.example/p.gif\" " + size + "></p>", BASE);
+
+		assertThat(clean).isEqualTo("<p>text</p>");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "width=\"1\"", "width=\"10\" height=\"1\"", "style=\"width:100px;height:1px\"", "" })
+	void imagesThatAreNotOnePixelSquareAreKept(String size) {
+		assertThat(EntryCleaner.clean("<img src=\"https://blog.example/a.png\" " + size + ">", BASE)).contains("<img");
+	}
+
 	@Test
 	void mailtoAndHttpsLinksAreKept() {
 		String clean = EntryCleaner.clean(
@@ -85,6 +100,7 @@ class EntryCleanerTests {
 	void textTurnsLineBreaksAndControlCharactersIntoSingleSpaces() {
 		assertThat(EntryCleaner.text("Hi\nBcc: x@evil")).isEqualTo("Hi Bcc: x@evil");
 		assertThat(EntryCleaner.text("  a\r\n\tb\u0000c\u2028d  ")).isEqualTo("a b c d");
+		assertThat(EntryCleaner.text("a\u0085b\u009Bc\u2029d\u007Fe")).isEqualTo("a b c d e");
 	}
 
 	@Test

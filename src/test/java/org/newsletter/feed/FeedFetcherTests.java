@@ -2,7 +2,6 @@ package org.newsletter.feed;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,20 +37,7 @@ class FeedFetcherTests {
 	@Test
 	void aServerThatTricklesBytesTimesOut() {
 		server = new FeedServer(folder);
-		server.handle("/trickle.xml", exchange -> {
-			exchange.sendResponseHeaders(200, 0);
-			OutputStream out = exchange.getResponseBody();
-			try {
-				for (int i = 0; i < 30; i++) {
-					out.write(' ');
-					out.flush();
-					Thread.sleep(200);
-				}
-			}
-			catch (InterruptedException | IOException ex) {
-				// the client gave up
-			}
-		});
+		server.handle("/trickle.xml", FeedServer.trickle());
 		long start = System.nanoTime();
 
 		assertThatThrownBy(() -> fetcher("1s").fetch(server.url("/trickle.xml"), FeedFetcher.Validators.NONE))
@@ -63,18 +49,7 @@ class FeedFetcherTests {
 	@Test
 	void aResponseLargerThanTheLimitIsRefusedWhileItStreams() {
 		server = new FeedServer(folder);
-		server.handle("/huge.xml", exchange -> {
-			exchange.sendResponseHeaders(200, 0);
-			byte[] block = new byte[64 * 1024];
-			try (OutputStream out = exchange.getResponseBody()) {
-				for (int i = 0; i < 50 * 16; i++) {
-					out.write(block);
-				}
-			}
-			catch (IOException ex) {
-				// the client stopped reading
-			}
-		});
+		server.handle("/huge.xml", FeedServer.zeros(50));
 
 		assertThatThrownBy(() -> fetcher("10s").fetch(server.url("/huge.xml"), FeedFetcher.Validators.NONE))
 			.isInstanceOf(FeedException.class)

@@ -12,9 +12,12 @@ import java.util.stream.Stream;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.newsletter.FeedServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -80,6 +83,27 @@ class FeedParserTests {
 		assertThatThrownBy(() -> parse(hostile("not-a-feed.html"))).isInstanceOf(FeedException.class)
 			.hasMessageContaining("not a feed")
 			.hasMessageContaining("https://feeds.example/feed.xml");
+	}
+
+	@Test
+	void anXhtmlPageWithAnXmlDeclarationIsNotAFeedEither() {
+		assertThatThrownBy(() -> parse("""
+				<?xml version="1.0" encoding="utf-8"?>
+				<!-- generated -->
+				<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+				<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Blog</title>
+				<link rel="alternate" type="application/atom+xml" href="atom.xml"/></head><body/></html>"""))
+			.isInstanceOf(FeedException.class)
+			.hasMessage("not a feed (an HTML page); it advertises the feed https://t.example/atom.xml");
+	}
+
+	@Test
+	void aFeedWithAnHtmlDoctypeIsAFeedThatDeclaresADoctype() {
+		assertThatThrownBy(() -> parse("""
+				<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://x.invalid/">
+				<!-- a comment -->
+				<rss version="2.0"><channel><title>found</title></channel></rss>"""))
+			.hasMessage("rejected: the feed declares a DOCTYPE (external entities are refused)");
 	}
 
 	@Test
@@ -162,6 +186,71 @@ class FeedParserTests {
 				</rdf:RDF>""");
 
 		assertThat(feed.entries().get(0).contentHtml()).isEqualTo("<p>Hello <em>world</em></p>");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "<!DOCTYPE rss [<!ENTITY % remote SYSTEM \"URL\"> %remote;]>",
+			"<!DOCTYPE rss SYSTEM \"URL\">", "<!DOCTYPE rss [<!ENTITY secret SYSTEM \"URL\">]>",
+			"<!DOCTYPE rss [<!ENTITY % local SYSTEM \"file:///etc/hostname\"> %local;]>" })
+	void everyDoctypeIsRefusedAndNothingItNamesIsFetched(String doctype, @TempDir Path folder) {
+		try (var server = new FeedServer(folder)) {
+			server.handle("/evil.dtd", exchange -> exchange.sendResponseHeaders(200, -1));
+			String xml = "<?xml version=\"1.0\"?>" + doctype.replace("URL", server.url("/evil.dtd"))
+					+ "<rss version=\"2.0\"><channel><title>&secret;</title></channel></rss>";
+
+			assertThatThrownBy(() -> parse(xml)).isInstanceOf(FeedException.class)
+				.hasMessage("rejected: the feed declares a DOCTYPE (external entities are refused)");
+			assertThat(server.requests()).isEmpty();
+		}
+	}
+
+	@Test
+	void anRssItemWithItsTextInAnXhtmlBodyKeepsThatText() throws Exception {
+		ParsedFeed feed = parse("""
+				<rss version="2.0"><channel><title>T</title><link>https://t.example/</link>
+				  <item><title>E</title><link>https://t.example/e</link>
+				    <body xmlns="http://www.w3.org/1999/xhtml"><p>Whole <a href="/x">text</a></p><script>x()</script></body>
+				  </item>
+				</channel></rss>""");
+
+		assertThat(feed.entries().get(0).contentHtml())
+			.isEqualTo("<p>Whole <a href=\"https://t.example/x\">text</a></p>");
+	}
+
+	@Test
+	void anRssElementWithoutAChannelIsNotAFeed() {
+		assertThatThrownBy(() -> parse("<rss version=\"2.0\"><item><title>x</title></item></rss>"))
+			.isInstanceOf(FeedException.class)
+			.hasMessage("not a feed (an <rss> element without a <channel>)");
+	}
+
+	@Test
+	void anUnknownRootElementIsNamedInTheReason() {
+		assertThatThrownBy(() -> parse("<rss version=\"9.9\"><channel><title>x</title></channel></rss>"))
+			.isInstanceOf(FeedException.class)
+			.hasMessage("not a feed (no RSS or Atom root element; the root is <rss version=\"9.9\">)");
+	}
+
+	@Test
+	void aUtf16FeedWithAByteOrderMarkParses() throws Exception {
+		byte[] bytes = ("\uFEFF<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"2.0\"><channel><title>Café</title>"
+				+ "<item><title>Crème</title><link>https://t.example/1</link></item></channel></rss>")
+			.getBytes(StandardCharsets.UTF_16LE);
+
+		ParsedFeed feed = parser.parse(new FeedFetcher.Body("https://t.example/feed.xml", bytes, null, null, null));
+
+		assertThat(feed.title()).isEqualTo("Café");
+		assertThat(feed.entries()).singleElement().extracting(ParsedFeed.Entry::title).isEqualTo("Crème");
+	}
+
+	@Test
+	void aTitleOfNothingButMarkupIsKeptEmpty() throws Exception {
+		ParsedFeed feed = parse("""
+				<rss version="2.0"><channel><title>T</title>
+				  <item><title>&lt;img src="x.png" onclick="steal()"&gt;</title><link>https://t.example/1</link></item>
+				</channel></rss>""");
+
+		assertThat(feed.entries().get(0).title()).isEmpty();
 	}
 
 	private ParsedFeed parse(Path file) throws IOException, FeedException {

