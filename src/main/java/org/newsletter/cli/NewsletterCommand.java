@@ -8,8 +8,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "newsletter", mixinStandardHelpOptions = true, version = "newsletter 0.1",
 		header = "Turns RSS/Atom feeds into a weekly email digest.",
 		description = "Every option is also a Spring property: --newsletter.x=y or NEWSLETTER_X=y.",
-		subcommands = { RunCommand.class, RestartCommand.class, StatusCommand.class, PreviewCommand.class, ServeCommand.class,
-				FeedsCommand.class, SubscribersCommand.class,
+		subcommands = { RunCommand.class, RestartCommand.class, StatusCommand.class, DeliveriesCommand.class,
+				PreviewCommand.class, ServeCommand.class, FeedsCommand.class, SubscribersCommand.class,
 				DemoCommand.class, picocli.CommandLine.HelpCommand.class },
 		footer = { "", "Example:", "  ./newsletter run --cutoff=2026-03-24T08:00:00Z" })
 class NewsletterCommand implements Runnable {

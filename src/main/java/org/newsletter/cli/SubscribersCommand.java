@@ -2,10 +2,6 @@ package org.newsletter.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -118,28 +114,9 @@ class SubscribersCommand implements Runnable {
 
 		@Override
 		public Integer call() throws IOException {
-			if (file.equals("-")) {
-				PrintWriter out = spec.commandLine().getOut();
-				export.export(out);
-				out.flush();
-				return ExitCodes.OK;
-			}
-			Path target = Path.of(file).toAbsolutePath();
-			if (Files.isDirectory(target) || !Files.isDirectory(target.getParent())) {
-				throw new BadInputException("cannot write " + file + ": " + (Files.isDirectory(target)
-						? "it is a directory" : "no directory " + target.getParent()));
-			}
-			Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
-			try {
-				long count;
-				try (Writer writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
-					count = export.export(writer);
-				}
-				Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			long count = OutputFile.write(file, spec.commandLine().getOut(), export::export);
+			if (!OutputFile.isStandardOutput(file)) {
 				spec.commandLine().getErr().println(count + " subscribers written to " + file);
-			}
-			finally {
-				Files.deleteIfExists(partial);
 			}
 			return ExitCodes.OK;
 		}

@@ -1,8 +1,11 @@
 package org.newsletter.delivery;
 
+import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -11,6 +14,8 @@ import org.springframework.stereotype.Repository;
 /** The {@code delivery} table: one row per subscriber per issue, written as soon as the outcome is known. */
 @Repository
 public class DeliveryRepository {
+
+	private static final int FETCH_SIZE = 1000;
 
 	private final JdbcClient jdbc;
 
@@ -23,6 +28,18 @@ public class DeliveryRepository {
 
 	/** Counts of an issue's deliveries. */
 	public record Counts(int sent, int failed) {
+	}
+
+	/**
+	 * One subscriber's line in an issue's delivery report.
+	 *
+	 * @param status {@code sent}, {@code failed}, or {@code pending} (no delivery yet)
+	 * @param attemptedAt when the outcome was known; null while pending
+	 * @param smtpReply the server's reply; null while pending
+	 * @param messageId the message's Message-ID; null while pending
+	 */
+	public record ReportLine(String email, String name, String status, Instant attemptedAt, String smtpReply,
+			String messageId) {
 	}
 
 	/** Records deliveries as one JDBC batch. */
@@ -57,5 +74,39 @@ public class DeliveryRepository {
 			.param(issueId)
 			.query(Integer.class)
 			.single();
+	}
+
+	/**
+	 * The issue's deliveries with {@code status} ({@code sent} or {@code failed}; both when
+	 * null) in subscriber order, streamed: memory does not grow with the list.
+	 */
+	void forEachDelivery(long issueId, String status, Consumer<ReportLine> action) {
+		var query = jdbc.sql("""
+				SELECT s.email, s.name, d.status, d.attempted_at, d.smtp_reply, d.message_id
+				FROM delivery d JOIN subscriber s ON s.id = d.subscriber_id
+				WHERE d.issue_id = :issue %s
+				ORDER BY d.subscriber_id""".formatted(status == null ? "" : "AND d.status = :status"))
+			.param("issue", issueId);
+		if (status != null) {
+			query = query.param("status", status);
+		}
+		query.withFetchSize(FETCH_SIZE).query((ResultSet rs) -> {
+			OffsetDateTime at = rs.getObject("attempted_at", OffsetDateTime.class);
+			action.accept(new ReportLine(rs.getString("email"), rs.getString("name"), rs.getString("status"),
+					at == null ? null : at.toInstant(), rs.getString("smtp_reply"), rs.getString("message_id")));
+		});
+	}
+
+	/** The active subscribers who have no delivery of the issue yet, in id order, streamed. */
+	void forEachPending(long issueId, Consumer<ReportLine> action) {
+		jdbc.sql("""
+				SELECT s.email, s.name FROM subscriber s WHERE s.status = 'active'
+				AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.issue_id = ? AND d.subscriber_id = s.id)
+				ORDER BY s.id""")
+			.param(issueId)
+			.withFetchSize(FETCH_SIZE)
+			.query((ResultSet rs) -> {
+				action.accept(new ReportLine(rs.getString("email"), rs.getString("name"), "pending", null, null, null));
+			});
 	}
 }

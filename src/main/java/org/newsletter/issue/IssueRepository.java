@@ -33,6 +33,14 @@ public class IssueRepository {
 		return jdbc.sql("SELECT " + COLUMNS + " FROM issue WHERE id = ?").param(id).query(Issue.class).optional();
 	}
 
+	/** The issue with the newest cutoff that is not a dry run, sent or not. */
+	public Optional<Issue> findLatest() {
+		return jdbc.sql("SELECT " + COLUMNS + " FROM issue WHERE dry_run = FALSE ORDER BY cutoff DESC, id DESC")
+			.withMaxRows(1)
+			.query(Issue.class)
+			.optional();
+	}
+
 	/**
 	 * A sent issue as the archive lists it.
 	 *

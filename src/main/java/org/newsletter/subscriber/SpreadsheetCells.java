@@ -6,12 +6,13 @@ package org.newsletter.subscriber;
  * written with one more leading {@code '}; reading takes exactly one off such a cell. So the
  * two are inverse and an export imports back unchanged.
  */
-final class SpreadsheetCells {
+public final class SpreadsheetCells {
 
 	private SpreadsheetCells() {
 	}
 
-	static String neutralise(String cell) {
+	/** {@code cell} as written to a CSV file: with one more leading {@code '} when a spreadsheet would run it. */
+	public static String neutralise(String cell) {
 		return formulaAfterQuotes(cell, 0) ? "'" + cell : cell;
 	}
 
