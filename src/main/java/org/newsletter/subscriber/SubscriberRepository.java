@@ -30,9 +30,11 @@ public class SubscriberRepository {
 			.optional();
 	}
 
+	/** Every subscriber with {@code status}, or every subscriber when it is null, by id. */
 	public List<Subscriber> findAll(String status) {
-		return jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE (? IS NULL OR status = ?) ORDER BY id")
-			.params(status, status)
+		// Not "? IS NULL": PostgreSQL cannot type a parameter that is only compared with NULL.
+		return jdbc.sql("SELECT id, email, name, status FROM subscriber WHERE status = COALESCE(?, status) ORDER BY id")
+			.param(status)
 			.query(Subscriber.class)
 			.list();
 	}
