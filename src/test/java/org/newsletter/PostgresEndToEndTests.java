@@ -156,9 +156,11 @@ class PostgresEndToEndTests {
 		assertThat(cli().run("status").out()).contains("COMPLETED").contains(SUBSCRIBERS + "/0");
 	}
 
+	/** The command line on this test's database; chunks of 5, so the send step reads several pages. */
 	private Cli cli() {
 		return new Cli(dataDir).with("spring.mail.host", "127.0.0.1")
 			.with("spring.mail.port", smtp.getSmtp().getPort())
+			.with("newsletter.send.chunk-size", 5)
 			.with("spring.datasource.url", databaseUrl)
 			.with("spring.datasource.username", PostgresServer.USER)
 			.with("spring.datasource.password", PostgresServer.PASSWORD);
@@ -168,6 +170,7 @@ class PostgresEndToEndTests {
 		List<String> all = new ArrayList<>(List.of(command));
 		all.addAll(List.of("--newsletter.data-dir=" + dataDir, "--newsletter.feeds=" + dataDir.resolve("feeds.opml"),
 				"--spring.mail.host=127.0.0.1", "--spring.mail.port=" + smtp.getSmtp().getPort(),
+				"--newsletter.send.chunk-size=5",
 				"--spring.datasource.url=" + databaseUrl, "--spring.datasource.username=" + PostgresServer.USER,
 				"--spring.datasource.password=" + PostgresServer.PASSWORD));
 		return all.toArray(String[]::new);
