@@ -90,4 +90,4 @@ digests=$(sink_messages "$BENCH_TMP/sink-r2e.txt")
 log "rss2email: $theirs s, $digests digest(s)"
 [ "$digests" -gt 0 ] || { cat "$BENCH_TMP/r2e.out" >&2; echo "rss2email sent nothing" >&2; exit 1; }
 
-echo "end-to-end: $FEEDS feeds, ours $ours s, rss2email $theirs s, ratio $(calc "$theirs / $ours")"
+echo "end-to-end: $FEEDS feeds, ours $ours s, rss2email $theirs s, ratio $(ratio "$theirs / $ours")"

@@ -70,4 +70,4 @@ source_seconds=$(calc "$ended - $started")
 theirs=$(calc "$N / $source_seconds")
 log "smtp-source: $source_seconds s"
 
-echo "send: ours $ours msg/s, smtp-source $theirs msg/s, ratio $(calc "$ours / $theirs")"
+echo "send: ours $ours msg/s, smtp-source $theirs msg/s, ratio $(ratio "$ours / $theirs")"
