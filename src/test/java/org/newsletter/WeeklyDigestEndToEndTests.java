@@ -185,7 +185,7 @@ class WeeklyDigestEndToEndTests {
 
 	/** Each subscriber got one message whose both parts carry exactly the expected groups, in order. */
 	@SuppressWarnings("unchecked")
-	private static void assertDigest(MimeMessage[] received, Map<String, Object> run) throws Exception {
+	static void assertDigest(MimeMessage[] received, Map<String, Object> run) throws Exception {
 		var expected = new LinkedHashMap<String, List<String>>();
 		for (Map<String, Object> group : (List<Map<String, Object>>) run.get("digest")) {
 			expected.put((String) group.get("source"), ((List<Map<String, Object>>) group.get("entries")).stream()

@@ -71,8 +71,9 @@ public class SubscriberRepository {
 
 	/** Every subscriber with {@code status} (all when null) in id order, streamed. */
 	public void forEach(String status, Consumer<Subscriber> action) {
-		jdbc.sql("SELECT id, email, name, status, attributes FROM subscriber WHERE (? IS NULL OR status = ?) ORDER BY id")
-			.params(status, status)
+		// Not "? IS NULL": PostgreSQL cannot type a parameter that is only compared with NULL.
+		jdbc.sql("SELECT id, email, name, status, attributes FROM subscriber WHERE status = COALESCE(?, status) ORDER BY id")
+			.param(status)
 			.withFetchSize(FETCH_SIZE)
 			.query((ResultSet rs) -> {
 				action.accept(new Subscriber(rs.getLong("id"), rs.getString("email"), rs.getString("name"),
