@@ -107,7 +107,7 @@ public record NewsletterProperties(
 	 * @param retry how temporary SMTP failures are retried
 	 */
 	public record Send(
-			@DefaultValue("50") @Min(1) int chunkSize,
+			@DefaultValue("500") @Min(1) int chunkSize,
 			@DefaultValue("4") @Min(1) int connections,
 			@DefaultValue("0") @Min(0) double rateLimit,
 			@DefaultValue @Valid Retry retry) {

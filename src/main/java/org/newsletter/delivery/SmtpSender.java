@@ -1,9 +1,11 @@
 package org.newsletter.delivery;
 
 import java.time.Duration;
+import java.util.Properties;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
@@ -29,11 +31,26 @@ public class SmtpSender implements MessageSender {
 
 	private final NewsletterProperties.Retry retry;
 
+	/** How long a connection may sit unused before it is checked (NOOP) rather than trusted. */
+	private static final long IDLE_CHECK_NANOS = 30_000_000_000L;
+
+	private final Session session;
+
 	private Transport transport;
+
+	private long lastUsed;
 
 	public SmtpSender(JavaMailSenderImpl mail, NewsletterProperties.Retry retry) {
 		this.mail = mail;
 		this.retry = retry;
+		Properties settings = new Properties();
+		settings.putAll(mail.getSession().getProperties());
+		String protocol = protocol();
+		if (!settings.containsKey("mail." + protocol + ".socketFactory")
+				&& !settings.containsKey("mail." + protocol + ".socketFactory.class")) {
+			settings.put("mail." + protocol + ".socketFactory", new NoDelaySocketFactory());
+		}
+		this.session = Session.getInstance(settings);
 	}
 
 	@Override
@@ -43,6 +60,7 @@ public class SmtpSender implements MessageSender {
 			try {
 				Transport connected = connected();
 				connected.sendMessage(message, message.getAllRecipients());
+				lastUsed = System.nanoTime();
 				return new Outcome(true, lastReply(connected));
 			}
 			catch (MessagingException ex) {
@@ -62,13 +80,25 @@ public class SmtpSender implements MessageSender {
 		}
 	}
 
+	/**
+	 * The open connection, or a new one. A connection in steady use is trusted (asking the
+	 * server with NOOP before each message would cost a round trip each); a lost one fails the
+	 * send, which reconnects and retries.
+	 */
 	private Transport connected() throws MessagingException {
-		if (transport == null || !transport.isConnected()) {
+		if (transport != null && System.nanoTime() - lastUsed > IDLE_CHECK_NANOS && !transport.isConnected()) {
 			disconnect();
-			transport = mail.getSession().getTransport(mail.getProtocol() == null ? "smtp" : mail.getProtocol());
+		}
+		if (transport == null) {
+			transport = session.getTransport(protocol());
 			transport.connect(mail.getHost(), mail.getPort(), mail.getUsername(), mail.getPassword());
+			lastUsed = System.nanoTime();
 		}
 		return transport;
+	}
+
+	private String protocol() {
+		return mail.getProtocol() == null ? "smtp" : mail.getProtocol();
 	}
 
 	/** The SMTP reply code behind a failure; 0 when there was no reply (connection trouble). */

@@ -1,7 +1,9 @@
 package org.newsletter.issue;
 
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -91,24 +93,55 @@ public record Issue(long id, long jobInstanceId, Instant cutoff, Instant windowS
 	}
 
 	/**
-	 * {@code body} with every placeholder replaced, in one pass: a part by its value, an
-	 * attribute by its value or nothing, each through {@code escape} (HTML escaping for the HTML
-	 * body).
+	 * A stretch of a body: fixed text, or the placeholder of a personal part or of a subscriber
+	 * attribute.
+	 *
+	 * @param text the fixed text, {@code null} for a placeholder
+	 * @param part the personal part, for a placeholder of one
+	 * @param attribute the attribute's name, for a placeholder of one
 	 */
-	public String personalise(String body, Personalisation values, UnaryOperator<String> escape) {
+	public record Piece(String text, Personal part, String attribute) {
+
+		public boolean fixed() {
+			return text != null;
+		}
+
+		/** This placeholder's value for one message; an unknown attribute is empty. */
+		public String valueIn(Personalisation values) {
+			return attribute != null ? values.attributes().getOrDefault(attribute, "")
+					: values.parts().getOrDefault(part, "");
+		}
+	}
+
+	/** {@code body} (one of this issue's bodies) cut into fixed text and placeholders, in order. */
+	public List<Piece> pieces(String body) {
 		Matcher matcher = Pattern.compile("%%" + Pattern.quote(personalToken) + "\\.(attr\\.([^%]{1,200})|[A-Z_]+)%%")
 			.matcher(body);
-		StringBuilder out = new StringBuilder(body.length() + 256);
+		List<Piece> pieces = new ArrayList<>();
+		int at = 0;
 		while (matcher.find()) {
-			String value;
-			if (matcher.group(2) != null) {
-				value = values.attributes().getOrDefault(matcher.group(2), "");
+			if (matcher.start() > at) {
+				pieces.add(new Piece(body.substring(at, matcher.start()), null, null));
 			}
-			else {
-				value = values.parts().getOrDefault(Personal.valueOf(matcher.group(1)), "");
-			}
-			matcher.appendReplacement(out, Matcher.quoteReplacement(escape.apply(value)));
+			pieces.add(matcher.group(2) != null ? new Piece(null, null, matcher.group(2))
+					: new Piece(null, Personal.valueOf(matcher.group(1)), null));
+			at = matcher.end();
 		}
-		return matcher.appendTail(out).toString();
+		if (at < body.length()) {
+			pieces.add(new Piece(body.substring(at), null, null));
+		}
+		return pieces;
+	}
+
+	/**
+	 * {@code body} with every placeholder replaced by its value through {@code escape} (HTML
+	 * escaping for the HTML body).
+	 */
+	public String personalise(String body, Personalisation values, UnaryOperator<String> escape) {
+		StringBuilder out = new StringBuilder(body.length() + 256);
+		for (Piece piece : pieces(body)) {
+			out.append(piece.fixed() ? piece.text() : escape.apply(piece.valueIn(values)));
+		}
+		return out.toString();
 	}
 }
