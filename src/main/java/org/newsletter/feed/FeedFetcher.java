@@ -114,6 +114,21 @@ public class FeedFetcher {
 	 * server that trickles bytes cannot hold a fetch thread.
 	 */
 	private HttpResponse<byte[]> send(URI uri, Validators validators) throws FeedException {
+		try {
+			return sendOnce(uri, validators);
+		}
+		catch (FeedException ex) {
+			// A kept-alive connection the server closed meanwhile fails before any response byte
+			// arrives ("received no bytes", "connection reset"): one new try on a new connection.
+			if (ex.getCause() instanceof IOException cause && !(cause instanceof HttpTimeoutException)
+					&& !(cause instanceof ConnectException)) {
+				return sendOnce(uri, validators);
+			}
+			throw ex;
+		}
+	}
+
+	private HttpResponse<byte[]> sendOnce(URI uri, Validators validators) throws FeedException {
 		var request = HttpRequest.newBuilder(uri)
 			.timeout(settings.timeout())
 			.header("User-Agent", settings.userAgent())

@@ -22,6 +22,8 @@ class ImportLineRepository {
 
 	static final String REJECTED = "rejected";
 
+	private static final long DELETE_BATCH = 20_000;
+
 	private final JdbcClient jdbc;
 
 	private final JdbcTemplate batch;
@@ -96,7 +98,19 @@ class ImportLineRepository {
 			});
 	}
 
+	/**
+	 * Deletes an import's lines, {@value #DELETE_BATCH} lines per statement: each statement
+	 * commits on its own, so a million-line import is not one huge transaction held in memory.
+	 */
 	void delete(long importId) {
-		jdbc.sql("DELETE FROM subscriber_import_line WHERE import_id = ?").param(importId).update();
+		long last = jdbc.sql("SELECT COALESCE(MAX(line), 0) FROM subscriber_import_line WHERE import_id = ?")
+			.param(importId)
+			.query(Long.class)
+			.single();
+		for (long from = 0; from < last; from += DELETE_BATCH) {
+			jdbc.sql("DELETE FROM subscriber_import_line WHERE import_id = ? AND line > ? AND line <= ?")
+				.params(importId, from, from + DELETE_BATCH)
+				.update();
+		}
 	}
 }

@@ -47,6 +47,41 @@ class FeedFetcherTests {
 	}
 
 	@Test
+	void aConnectionClosedBeforeAnyResponseIsTriedOnceMore() throws Exception {
+		try (var socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+			var connections = new java.util.concurrent.atomic.AtomicInteger();
+			Thread serving = new Thread(() -> {
+				try {
+					while (true) {
+						try (var client = socket.accept()) {
+							client.getInputStream().read(new byte[4096]);
+							if (connections.incrementAndGet() > 1) {
+								byte[] feed = "<rss version=\"2.0\"><channel><title>t</title></channel></rss>"
+									.getBytes(StandardCharsets.UTF_8);
+								client.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+										+ "Content-Length: " + feed.length + "\r\nConnection: close\r\n\r\n")
+									.getBytes(StandardCharsets.US_ASCII));
+								client.getOutputStream().write(feed);
+							}
+						}
+					}
+				}
+				catch (IOException ex) {
+					// the socket was closed: the test is over
+				}
+			});
+			serving.setDaemon(true);
+			serving.start();
+
+			var body = fetcher("5s").fetch("http://127.0.0.1:" + socket.getLocalPort() + "/feed.xml",
+					FeedFetcher.Validators.NONE);
+
+			assertThat(body).isPresent();
+			assertThat(connections.get()).isEqualTo(2);
+		}
+	}
+
+	@Test
 	void aResponseLargerThanTheLimitIsRefusedWhileItStreams() {
 		server = new FeedServer(folder);
 		server.handle("/huge.xml", FeedServer.zeros(50));
