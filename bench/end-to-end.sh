@@ -11,7 +11,7 @@ FEEDS=${1:-2100}
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-need_packages "$SMTP_SINK" postfix r2e rss2email python3 python3
+need_packages "$SMTP_SINK" postfix r2e rss2email python3 python3 /usr/sbin/nginx nginx-light
 build_jar
 
 served=$BENCH_TMP/feeds
@@ -28,7 +28,23 @@ for i in range(count):
     (out / f"feed-{i + 1:05d}.xml").write_text(text, encoding="utf-8")
 EOF
 http_port=$(free_port)
-python3 -m http.server --bind 127.0.0.1 --directory "$served" "$http_port" >"$BENCH_TMP/http.log" 2>&1 &
+# nginx serves the feeds, as a real feed host would: both clients get answers as fast as they
+# ask (Python's http.server, with its listen backlog of 5 and a thread per request, was the
+# bottleneck of both, and made whoever fetches several feeds at once wait out SYN retransmits).
+cat >"$BENCH_TMP/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+pid $BENCH_TMP/nginx.pid;
+error_log $BENCH_TMP/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  types { application/rss+xml xml; }
+  server { listen 127.0.0.1:$http_port; root $served; }
+}
+NGINX
+chmod a+rx "$BENCH_TMP" "$served" # nginx's workers run as an unprivileged user
+/usr/sbin/nginx -p "$BENCH_TMP" -c "$BENCH_TMP/nginx.conf" >"$BENCH_TMP/http.log" 2>&1 &
 BENCH_PIDS+=("$!")
 wait_for_port "$http_port"
 
