@@ -39,8 +39,9 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
-import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
-import org.springframework.batch.infrastructure.item.database.builder.JdbcCursorItemReaderBuilder;
+import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
+import org.springframework.batch.infrastructure.item.database.Order;
+import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.batch.infrastructure.item.support.ListItemReader;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
@@ -73,6 +74,8 @@ public class WeeklyDigestJobConfig {
 	private static final String MIN_ID = "minId";
 
 	private static final String MAX_ID = "maxId";
+
+	private static final String PENDING_READER = "pendingSubscribers";
 
 	/** The exit code of a run that found too few entries: the job completes, nothing is sent. */
 	public static final String NOTHING_TO_SEND = "NOTHING_TO_SEND";
@@ -172,7 +175,9 @@ public class WeeklyDigestJobConfig {
 	@Bean
 	@StepScope
 	Partitioner subscriberRanges(@Value("#{stepExecution}") StepExecution step, SubscriberRepository subscribers,
-			IssueRepository issues, DeliveryRepository deliveries, MessageSenders senders) {
+			IssueRepository issues, DeliveryRepository deliveries, MessageSenders senders,
+			NewsletterProperties properties) {
+		int chunkSize = properties.send().chunkSize();
 		Issue issue = issueOf(step, issues);
 		step.getExecutionContext().putLong(RunReport.PENDING, deliveries.countPending(issue.id()));
 		step.getExecutionContext().putString(RunReport.DESTINATION,
@@ -182,9 +187,13 @@ public class WeeklyDigestJobConfig {
 			List<Long> splits = subscribers.activeIdSplits(gridSize);
 			Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
 			for (int i = 0; i < gridSize; i++) {
+				long min = i == 0 ? 0 : i <= splits.size() ? splits.get(i - 1) : Long.MAX_VALUE;
 				var range = new ExecutionContext();
-				range.putLong(MIN_ID, i == 0 ? 0 : i <= splits.size() ? splits.get(i - 1) : Long.MAX_VALUE);
+				range.putLong(MIN_ID, min);
 				range.putLong(MAX_ID, i < splits.size() ? splits.get(i) - 1 : i == splits.size() ? Long.MAX_VALUE : 0);
+				// the paging reader's own restart state, as if it had read up to just before the range
+				range.put(PENDING_READER + ".start.after", new LinkedHashMap<>(Map.of("id", min - 1)));
+				range.putInt(PENDING_READER + ".read.count", chunkSize);
 				partitions.put("partition" + i, range);
 			}
 			return partitions;
@@ -193,7 +202,7 @@ public class WeeklyDigestJobConfig {
 
 	@Bean
 	Step sendWorkerStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			JdbcCursorItemReader<Subscriber> pendingSubscribers, DeliveryWriter deliveryWriter,
+			JdbcPagingItemReader<Subscriber> pendingSubscribers, DeliveryWriter deliveryWriter,
 			NewsletterProperties properties, RunReport report) {
 		return new StepBuilder(SEND_WORKER_STEP, jobRepository)
 			.<Subscriber, Subscriber>chunk(properties.send().chunkSize())
@@ -205,28 +214,30 @@ public class WeeklyDigestJobConfig {
 	}
 
 	/**
-	 * The active subscribers of one partition's id range with no delivery of this issue yet, by
-	 * id: one query per partition read through a cursor with the fetch size set (a paged query
-	 * would walk the range again for every page). Without saved state: on a restart the query
-	 * itself leaves out whoever already had the issue.
+	 * The active subscribers of one partition's id range with no delivery of this issue yet, a
+	 * page at a time in id order: each page is a short statement that continues after the last
+	 * id read (a cursor held open across the partition would keep HSQLDB from checkpointing).
+	 * The partition's context starts the reader after the range's first id, and saves where it
+	 * got at each chunk; on a restart it goes on from there, and the query itself leaves out
+	 * whoever already had the issue.
 	 */
 	@Bean
 	@StepScope
-	JdbcCursorItemReader<Subscriber> pendingSubscribers(DataSource dataSource, NewsletterProperties properties,
-			@Value("#{stepExecution}") StepExecution step, IssueRepository issues) {
+	JdbcPagingItemReader<Subscriber> pendingSubscribers(DataSource dataSource, NewsletterProperties properties,
+			@Value("#{stepExecution}") StepExecution step, IssueRepository issues) throws Exception {
 		Issue issue = issueOf(step, issues);
-		var range = step.getExecutionContext();
-		return new JdbcCursorItemReaderBuilder<Subscriber>().name("pendingSubscribers")
+		return new JdbcPagingItemReaderBuilder<Subscriber>().name(PENDING_READER)
 			.dataSource(dataSource)
-			.sql("""
-					SELECT s.id, s.email, s.name, s.status, s.attributes FROM subscriber s
-					WHERE s.id BETWEEN ? AND ? AND s.status = 'active' AND NOT EXISTS
-					(SELECT 1 FROM delivery d WHERE d.issue_id = ? AND d.subscriber_id = s.id)
-					ORDER BY s.id""")
-			.queryArguments(range.getLong(MIN_ID), range.getLong(MAX_ID), issue.id())
+			.selectClause("SELECT s.id, s.email, s.name, s.status, s.attributes")
+			.fromClause("FROM subscriber s")
+			.whereClause("""
+					s.id <= :maxId AND s.status = 'active' AND NOT EXISTS
+					(SELECT 1 FROM delivery d WHERE d.issue_id = :issueId AND d.subscriber_id = s.id)""")
+			.parameterValues(Map.of("issueId", issue.id(), "maxId", step.getExecutionContext().getLong(MAX_ID)))
+			.sortKeys(Map.of("id", Order.ASCENDING))
 			.rowMapper(new DataClassRowMapper<>(Subscriber.class))
+			.pageSize(properties.send().chunkSize())
 			.fetchSize(properties.send().chunkSize())
-			.saveState(false)
 			.build();
 	}
 
