@@ -32,7 +32,7 @@ import java.time.Instant;
 public record Issue(long id, long jobInstanceId, Instant cutoff, Instant windowStart, boolean dryRun, String status,
 		String subject, String personalToken, String bodyHtml, String bodyText, int entryCount, int sourceCount) {
 
-	/** The personal parts of a message, in the bodies as {@link #placeholder(Personal)}. */
+	/** The personal parts of a message, in the bodies as {@link #placeholder(String, Personal)}. */
 	public enum Personal {
 
 		/** The greeting line, e.g. "Hello Ada,". */
@@ -50,10 +50,6 @@ public record Issue(long id, long jobInstanceId, Instant cutoff, Instant windowS
 	}
 
 	/** The text standing for {@code part} in the bodies until a message is built. */
-	public String placeholder(Personal part) {
-		return placeholder(personalToken, part);
-	}
-
 	static String placeholder(String token, Personal part) {
 		return "%%" + token + "." + part.name() + "%%";
 	}

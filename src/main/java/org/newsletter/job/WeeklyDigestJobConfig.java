@@ -72,8 +72,6 @@ public class WeeklyDigestJobConfig {
 	/** The step each send partition runs; its executions are named {@code send-worker:partitionN}. */
 	public static final String SEND_WORKER_STEP = "send-worker";
 
-	private static final String MIN_ID = "minId";
-
 	private static final String MAX_ID = "maxId";
 
 	private static final String PENDING_READER = "pendingSubscribers";
@@ -190,7 +188,6 @@ public class WeeklyDigestJobConfig {
 			for (int i = 0; i < gridSize; i++) {
 				long min = i == 0 ? 0 : i <= splits.size() ? splits.get(i - 1) : Long.MAX_VALUE;
 				var range = new ExecutionContext();
-				range.putLong(MIN_ID, min);
 				range.putLong(MAX_ID, i < splits.size() ? splits.get(i) - 1 : i == splits.size() ? Long.MAX_VALUE : 0);
 				// the paging reader's own restart state, as if it had read up to just before the range
 				range.put(PENDING_READER + ".start.after", new LinkedHashMap<>(Map.of("id", min - 1)));
@@ -222,7 +219,7 @@ public class WeeklyDigestJobConfig {
 	/**
 	 * The active subscribers of one partition's id range with no delivery of this issue yet, a
 	 * page at a time in id order: each page is a short statement that continues after the last
-	 * id read (a cursor held open across the partition would keep HSQLDB from checkpointing).
+	 * id read.
 	 * The partition's context starts the reader after the range's first id, and saves where it
 	 * got at each chunk; on a restart it goes on from there, and the query itself leaves out
 	 * whoever already had the issue.
