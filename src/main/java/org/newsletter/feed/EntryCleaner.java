@@ -28,6 +28,9 @@ public final class EntryCleaner {
 
 	private static final Document.OutputSettings OUTPUT = new Document.OutputSettings().prettyPrint(false);
 
+	/** The longest cleaned HTML kept for an entry, in characters; longer HTML is cut at a tag. */
+	public static final int MAX_LENGTH = 65_536;
+
 	private EntryCleaner() {
 	}
 
@@ -41,7 +44,31 @@ public final class EntryCleaner {
 		dirty.select("img").forEach(EntryCleaner::dropTrackingPixel);
 		Document clean = new org.jsoup.safety.Cleaner(SAFELIST).clean(dirty);
 		clean.outputSettings(OUTPUT);
-		return clean.body().html().strip();
+		String cleaned = clean.body().html().strip();
+		return cleaned.length() <= MAX_LENGTH ? cleaned : cut(cleaned);
+	}
+
+	/**
+	 * The first {@link #MAX_LENGTH} characters of clean HTML, never ending inside a tag, an
+	 * entity or a surrogate pair, with the elements the cut leaves open closed again.
+	 */
+	private static String cut(String html) {
+		int end = MAX_LENGTH;
+		if (Character.isHighSurrogate(html.charAt(end - 1))) {
+			end--;
+		}
+		String head = html.substring(0, end);
+		int tag = head.lastIndexOf('<');
+		if (tag > head.lastIndexOf('>')) {
+			head = head.substring(0, tag);
+		}
+		int entity = head.lastIndexOf('&');
+		if (entity > head.lastIndexOf(';')) {
+			head = head.substring(0, entity);
+		}
+		Document document = Jsoup.parseBodyFragment(head);
+		document.outputSettings(OUTPUT);
+		return document.body().html().strip();
 	}
 
 	/** Plain text of a piece of feed markup (titles, authors): no tags, entities decoded, one line. */

@@ -26,15 +26,16 @@ public class FeedFetchProcessor implements ItemProcessor<FeedSource, FeedFetchPr
 	}
 
 	/**
-	 * A fetched feed.
+	 * A fetched feed, without the bytes the server sent: a chunk of feeds waiting for its
+	 * write holds only what is stored.
 	 *
-	 * @param body what the server sent; null when it answered 304 Not Modified
-	 * @param feed the parsed feed; null when not modified
+	 * @param validators the response's validators, for the next run's conditional GET
+	 * @param feed the parsed feed; null when the server answered 304 Not Modified
 	 */
-	public record Fetched(FeedSource source, FeedFetcher.Body body, ParsedFeed feed) {
+	public record Fetched(FeedSource source, FeedFetcher.Validators validators, ParsedFeed feed) {
 
 		public boolean notModified() {
-			return body == null;
+			return feed == null;
 		}
 	}
 
@@ -47,9 +48,10 @@ public class FeedFetchProcessor implements ItemProcessor<FeedSource, FeedFetchPr
 				.orElse(FeedFetcher.Validators.NONE);
 			Optional<FeedFetcher.Body> body = fetcher.fetch(source.url(), validators);
 			if (body.isEmpty()) {
-				return new Fetched(source, null, null);
+				return new Fetched(source, validators, null);
 			}
-			return new Fetched(source, body.get(), parser.parse(body.get()));
+			return new Fetched(source, new FeedFetcher.Validators(body.get().etag(), body.get().lastModified()),
+					parser.parse(body.get()));
 		}
 		catch (FeedException ex) {
 			throw ex;

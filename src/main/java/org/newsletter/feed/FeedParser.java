@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.rometools.rome.feed.synd.SyndContent;
 import com.rometools.rome.feed.synd.SyndEntry;
@@ -23,6 +24,7 @@ import org.jdom2.Document;
 import org.jdom2.Element;
 import org.jdom2.JDOMException;
 import org.jdom2.input.JDOMParseException;
+import org.jdom2.input.SAXBuilder;
 import org.jdom2.output.Format;
 import org.jdom2.output.XMLOutputter;
 import org.jsoup.Jsoup;
@@ -67,7 +69,7 @@ public class FeedParser {
 	/** The XML document, read with Rome's own secure SAX set-up: DOCTYPEs refused, so no entity of any kind. */
 	private static Document read(String text) throws FeedException {
 		try {
-			return new SecureInput().document(new StringReader(text));
+			return SecureInput.document(text);
 		}
 		catch (JDOMException ex) {
 			throw new FeedException(reason(ex), ex);
@@ -245,15 +247,31 @@ public class FeedParser {
 				: "not a feed (an HTML page); it advertises the feed " + alternate.absUrl("href");
 	}
 
-	/** Rome's own SAX set-up (external entities off, DOCTYPEs refused), reading the document once for both uses. */
+	/**
+	 * Rome's own SAX set-up (external entities off, DOCTYPEs refused), reading the document once
+	 * for both uses. Each thread keeps its builder, and the parser in it, from feed to feed.
+	 */
 	private static final class SecureInput extends WireFeedInput {
+
+		private static final ThreadLocal<SAXBuilder> BUILDER = ThreadLocal.withInitial(() -> new SecureInput().builder());
+
+		/** What Rome's XML fixer would change: an ampersand that is not an XML reference, leading space or comment. */
+		private static final Pattern NEEDS_FIXING = Pattern
+			.compile("&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)|\\A(?:\\s|<!--)");
 
 		SecureInput() {
 			setAllowDoctypes(false);
 		}
 
-		Document document(Reader reader) throws JDOMException, IOException {
-			return createSAXBuilder().build(new XmlFixerReader(reader));
+		private SAXBuilder builder() {
+			return createSAXBuilder();
+		}
+
+		static Document document(String text) throws JDOMException, IOException {
+			// Rome's fixer turns HTML entities into references and bare ampersands into &amp;,
+			// a character at a time: only the documents that need it go through it.
+			Reader reader = new StringReader(text);
+			return BUILDER.get().build(NEEDS_FIXING.matcher(text).find() ? new XmlFixerReader(reader) : reader);
 		}
 	}
 }

@@ -7,11 +7,17 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -21,8 +27,11 @@ public class FeedRepository {
 
 	private final JdbcClient jdbc;
 
-	public FeedRepository(JdbcClient jdbc) {
+	private final JdbcTemplate batch;
+
+	public FeedRepository(JdbcClient jdbc, JdbcTemplate batch) {
 		this.jdbc = jdbc;
+		this.batch = batch;
 	}
 
 	/**
@@ -64,10 +73,6 @@ public class FeedRepository {
 		}
 	}
 
-	/** Counts of one feed's entries after an upsert. */
-	public record EntryCounts(int added, int updated) {
-	}
-
 	public Optional<FeedRecord> find(String url) {
 		return jdbc.sql("SELECT * FROM feed WHERE url = ?").param(url).query(FeedRecord.class).optional();
 	}
@@ -86,7 +91,7 @@ public class FeedRepository {
 
 	/** Records a failed fetch of {@code source} with its reason. */
 	public void recordFailure(FeedSource source, String reason, Instant at) {
-		long id = ensure(source);
+		long id = ensure(List.of(source)).get(source.url()).id();
 		jdbc.sql("""
 				UPDATE feed SET last_status = 'failed', last_error = ?, last_attempt_at = ?,
 				consecutive_failures = consecutive_failures + 1 WHERE id = ?""")
@@ -94,76 +99,97 @@ public class FeedRepository {
 			.update();
 	}
 
-	/** Records a 304 Not Modified: a success with nothing new. */
-	public void recordNotModified(FeedSource source, Instant at) {
-		long id = ensure(source);
-		jdbc.sql("""
-				UPDATE feed SET last_status = 'not-modified', last_error = NULL, last_attempt_at = ?,
-				last_success_at = ?, consecutive_failures = 0 WHERE id = ?""")
-			.params(Timestamp.from(at), Timestamp.from(at), id)
-			.update();
-	}
-
 	/**
-	 * Records a successful fetch and upserts its entries. Entries without a date found on a
-	 * feed's first successful fetch are its back catalogue and marked so (never sent).
+	 * Records a chunk of fetches: each 304 Not Modified as a success with nothing new, each
+	 * feed fetched as a success with its entries upserted. Entries without a date found on a
+	 * feed's first successful fetch are its back catalogue and marked so (never sent). A few
+	 * JDBC batches, whatever the number of feeds and entries.
 	 *
 	 * @param firstSeen the time recorded as first seen for entries new to the database
 	 */
-	public EntryCounts recordSuccess(FeedSource source, FeedFetcher.Body body, ParsedFeed feed, Instant at,
-			Instant firstSeen) {
-		long id = ensure(source);
-		boolean firstSuccess = find(source.url()).map(f -> f.lastSuccessAt() == null).orElse(true);
-		String title = !source.title().isBlank() ? source.title() : !feed.title().isBlank() ? feed.title() : source.url();
-		jdbc.sql("""
+	public void recordFetched(List<? extends FeedFetchProcessor.Fetched> fetches, Instant at, Instant firstSeen) {
+		Map<String, FeedRecord> known = ensure(fetches.stream().map(FeedFetchProcessor.Fetched::source).toList());
+		Timestamp when = Timestamp.from(at);
+		List<Object[]> notModified = new ArrayList<>();
+		List<Object[]> succeeded = new ArrayList<>();
+		List<Object[]> entryUpdates = new ArrayList<>();
+		List<Object[]> entryInserts = new ArrayList<>();
+		for (FeedFetchProcessor.Fetched fetched : fetches) {
+			FeedRecord feed = known.get(fetched.source().url());
+			if (fetched.notModified()) {
+				notModified.add(new Object[] { when, when, feed.id() });
+				continue;
+			}
+			FeedSource source = fetched.source();
+			ParsedFeed parsed = fetched.feed();
+			String title = !source.title().isBlank() ? source.title() : !parsed.title().isBlank() ? parsed.title() : source.url();
+			succeeded.add(new Object[] { truncate(title, 1000), truncate(parsed.siteLink(), 2048),
+					truncate(fetched.validators().etag(), 1000), truncate(fetched.validators().lastModified(), 200), when, when,
+					feed.id() });
+			boolean firstSuccess = feed.lastSuccessAt() == null;
+			for (ParsedFeed.Entry entry : parsed.entries()) {
+				String key = identity(entry);
+				Timestamp published = entry.published() == null ? null : Timestamp.from(entry.published());
+				entryUpdates.add(new Object[] { truncate(entry.title(), 2000), truncate(entry.link(), 2048),
+						truncate(entry.author(), 500), published, entry.contentHtml(), feed.id(), key });
+				entryInserts.add(new Object[] { feed.id(), key, truncate(entry.guid(), 2048), truncate(entry.title(), 2000),
+						truncate(entry.link(), 2048), truncate(entry.author(), 500), published, Timestamp.from(firstSeen),
+						firstSuccess && entry.published() == null, entry.contentHtml() });
+			}
+		}
+		batch.batchUpdate("""
+				UPDATE feed SET last_status = 'not-modified', last_error = NULL, last_attempt_at = ?,
+				last_success_at = ?, consecutive_failures = 0 WHERE id = ?""", notModified);
+		batch.batchUpdate("""
 				UPDATE feed SET title = ?, site_link = ?, etag = ?, last_modified = ?, last_status = 'ok',
-				last_error = NULL, last_attempt_at = ?, last_success_at = ?, consecutive_failures = 0 WHERE id = ?""")
-			.params(truncate(title, 1000), truncate(feed.siteLink(), 2048), truncate(body.etag(), 1000),
-					truncate(body.lastModified(), 200), Timestamp.from(at), Timestamp.from(at), id)
-			.update();
-		int added = 0;
-		int updated = 0;
-		for (ParsedFeed.Entry entry : feed.entries()) {
-			if (upsert(id, entry, firstSeen, firstSuccess && entry.published() == null)) {
-				added++;
-			}
-			else {
-				updated++;
-			}
-		}
-		return new EntryCounts(added, updated);
-	}
-
-	/** Inserts or updates one entry; true when it was new. */
-	private boolean upsert(long feedId, ParsedFeed.Entry entry, Instant firstSeen, boolean backlog) {
-		String key = identity(entry);
-		Timestamp published = entry.published() == null ? null : Timestamp.from(entry.published());
-		int changed = jdbc.sql("""
+				last_error = NULL, last_attempt_at = ?, last_success_at = ?, consecutive_failures = 0 WHERE id = ?""",
+				succeeded);
+		// Every entry is updated in place if it is known; those no row matched are new.
+		int[] updated = batch.batchUpdate("""
 				UPDATE entry SET title = ?, link = ?, author = ?, published_at = COALESCE(?, published_at),
-				content_html = ? WHERE feed_id = ? AND entry_key = ?""")
-			.params(truncate(entry.title(), 2000), truncate(entry.link(), 2048), truncate(entry.author(), 500), published,
-					entry.contentHtml(), feedId, key)
-			.update();
-		if (changed > 0) {
-			return false;
+				content_html = ? WHERE feed_id = ? AND entry_key = ?""", entryUpdates);
+		List<Object[]> added = new ArrayList<>();
+		for (int i = 0; i < updated.length; i++) {
+			if (updated[i] == 0) {
+				added.add(entryInserts.get(i));
+			}
+			else if (updated[i] < 0) {
+				throw new IllegalStateException("the JDBC driver gives no update counts for batches (" + updated[i]
+						+ "); entries cannot be told new from known");
+			}
 		}
-		jdbc.sql("""
+		batch.batchUpdate("""
 				INSERT INTO entry (feed_id, entry_key, guid, title, link, author, published_at, first_seen_at, backlog,
-				content_html) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-			.params(feedId, key, truncate(entry.guid(), 2048), truncate(entry.title(), 2000), truncate(entry.link(), 2048),
-					truncate(entry.author(), 500), published, Timestamp.from(firstSeen), backlog, entry.contentHtml())
-			.update();
-		return true;
+				content_html) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", added);
 	}
 
-	/** Makes sure the feed has a row; returns its id. */
-	private long ensure(FeedSource source) {
-		return find(source.url()).map(FeedRecord::id).orElseGet(() -> {
-			jdbc.sql("INSERT INTO feed (url, title) VALUES (?, ?)")
-				.params(source.url(), truncate(source.title().isBlank() ? source.url() : source.title(), 1000))
-				.update();
-			return find(source.url()).orElseThrow().id();
-		});
+	/** The feeds of {@code sources}, given a row first where they have none; by URL. */
+	private Map<String, FeedRecord> ensure(List<FeedSource> sources) {
+		Map<String, FeedRecord> known = find(sources.stream().map(FeedSource::url).toList());
+		Map<String, Object[]> missing = new LinkedHashMap<>();
+		for (FeedSource source : sources) {
+			if (!known.containsKey(source.url())) {
+				missing.putIfAbsent(source.url(), new Object[] { source.url(),
+						truncate(source.title().isBlank() ? source.url() : source.title(), 1000) });
+			}
+		}
+		if (!missing.isEmpty()) {
+			batch.batchUpdate("INSERT INTO feed (url, title) VALUES (?, ?)", new ArrayList<>(missing.values()));
+			known.putAll(find(missing.keySet()));
+		}
+		return known;
+	}
+
+	private Map<String, FeedRecord> find(Collection<String> urls) {
+		Map<String, FeedRecord> found = new HashMap<>();
+		if (!urls.isEmpty()) {
+			jdbc.sql("SELECT * FROM feed WHERE url IN (:urls)")
+				.param("urls", urls)
+				.query(FeedRecord.class)
+				.list()
+				.forEach(feed -> found.put(feed.url(), feed));
+		}
+		return found;
 	}
 
 	/**

@@ -33,15 +33,7 @@ public class FeedWriter implements ItemWriter<FeedFetchProcessor.Fetched>,
 	@Override
 	public void write(Chunk<? extends FeedFetchProcessor.Fetched> chunk) {
 		Instant now = clock.instant();
-		Instant firstSeen = now.isAfter(cutoff) ? cutoff : now;
-		for (FeedFetchProcessor.Fetched fetched : chunk) {
-			if (fetched.notModified()) {
-				feeds.recordNotModified(fetched.source(), now);
-			}
-			else {
-				feeds.recordSuccess(fetched.source(), fetched.body(), fetched.feed(), now, firstSeen);
-			}
-		}
+		feeds.recordFetched(chunk.getItems(), now, now.isAfter(cutoff) ? cutoff : now);
 	}
 
 	@Override

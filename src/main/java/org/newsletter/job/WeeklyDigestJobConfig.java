@@ -49,6 +49,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.jdbc.core.DataClassRowMapper;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -92,14 +93,30 @@ public class WeeklyDigestJobConfig {
 			.build();
 	}
 
+	/**
+	 * Feeds per chunk of the fetch step, per fetcher. A chunk's feeds are fetched
+	 * {@code fetch.concurrency} at a time and then written in one transaction: a chunk several
+	 * times the concurrency keeps the fetchers busy between writes, and a bounded one bounds the
+	 * memory of feeds waiting for their write. The fetch step starts over on a restart whatever
+	 * the chunk size (its reader keeps no position).
+	 */
+	static final int FETCH_CHUNK_PER_FETCHER = 4;
+
 	@Bean
 	Step fetchStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			ListItemReader<FeedSource> feedListReader, FeedFetchProcessor processor, FeedWriter feedWriter,
 			NewsletterProperties properties, RunReport report) {
-		var executor = new SimpleAsyncTaskExecutor("fetch-");
-		executor.setConcurrencyLimit(properties.fetch().concurrency());
+		// A pool, not a thread per feed: each fetcher keeps its XML parser from feed to feed.
+		var executor = new ThreadPoolTaskExecutor();
+		executor.setThreadNamePrefix("fetch-");
+		executor.setCorePoolSize(properties.fetch().concurrency());
+		executor.setMaxPoolSize(properties.fetch().concurrency());
+		executor.setKeepAliveSeconds(5);
+		executor.setAllowCoreThreadTimeOut(true);
+		executor.setDaemon(true);
+		executor.initialize();
 		return new StepBuilder(FETCH_STEP, jobRepository)
-			.<FeedSource, FeedFetchProcessor.Fetched>chunk(properties.fetch().concurrency())
+			.<FeedSource, FeedFetchProcessor.Fetched>chunk(FETCH_CHUNK_PER_FETCHER * properties.fetch().concurrency())
 			.transactionManager(transactionManager)
 			.reader(feedListReader)
 			.processor(processor)

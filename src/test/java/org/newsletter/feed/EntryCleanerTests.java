@@ -1,5 +1,7 @@
 package org.newsletter.feed;
 
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -9,6 +11,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EntryCleanerTests {
 
 	private static final String BASE = "https://blog.example/2026/03/post.html";
+
+	@Test
+	void longContentIsCutAtATagWithTheElementsItLeavesOpenClosed() {
+		String paragraph = "<p>Words &amp; more <a href=\"https://blog.example/x\">words</a> 😀</p>";
+		String html = "<div>" + paragraph.repeat(2 * EntryCleaner.MAX_LENGTH / paragraph.length()) + "</div>";
+
+		String clean = EntryCleaner.clean(html, BASE);
+
+		assertThat(clean.length()).isBetween(EntryCleaner.MAX_LENGTH - paragraph.length(), EntryCleaner.MAX_LENGTH + 20);
+		assertThat(clean).startsWith("<div><p>Words &amp; more").endsWith("</div>");
+		Document reparsed = Jsoup.parseBodyFragment(clean);
+		reparsed.outputSettings().prettyPrint(false);
+		assertThat(reparsed.body().html()).as("well formed: it parses back to itself").isEqualTo(clean);
+		assertThat(clean.codePoints().filter(c -> c >= 0xD800 && c <= 0xDFFF).count()).as("no lone surrogate").isZero();
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 2, 5, 9, 13 })
+	void aCutNeverEndsInsideATagOrAnEntity(int shift) {
+		String html = "x".repeat(EntryCleaner.MAX_LENGTH - shift) + "<b>bold &amp; &lt;tag&gt;</b>";
+
+		String clean = EntryCleaner.clean(html, BASE);
+
+		assertThat(clean).startsWith("xxx").doesNotContain("&am<", "&l<", "<b</").doesNotEndWith("&").doesNotEndWith("<");
+		assertThat(clean.replaceAll("&(amp|lt|gt);", "")).doesNotContain("&");
+	}
 
 	@Test
 	void dangerousElementsAreRemovedWithTheirContent() {

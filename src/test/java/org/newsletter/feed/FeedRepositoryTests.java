@@ -34,8 +34,8 @@ class FeedRepositoryTests {
 		assertThat(failing.health(ZoneOffset.UTC))
 			.isEqualTo("failed 2 runs in a row, last success never; last error: timed out after 20 s");
 
-		feeds.recordSuccess(source, new FeedFetcher.Body(source.url(), new byte[0], null, null, null),
-				new ParsedFeed("Blog", null, List.of()), MONDAY.plusSeconds(2 * 86400), MONDAY);
+		feeds.recordFetched(List.of(new FeedFetchProcessor.Fetched(source, FeedFetcher.Validators.NONE,
+				new ParsedFeed("Blog", null, List.of()))), MONDAY.plusSeconds(2 * 86400), MONDAY);
 		feeds.recordFailure(source, "HTTP 404", MONDAY.plusSeconds(3 * 86400));
 
 		var again = feeds.find(source.url()).orElseThrow();
@@ -45,7 +45,8 @@ class FeedRepositoryTests {
 
 	@Test
 	void aHealthyFeedSaysWhenItLastSucceeded() {
-		feeds.recordNotModified(source, MONDAY);
+		feeds.recordFetched(List.of(new FeedFetchProcessor.Fetched(source, FeedFetcher.Validators.NONE, null)), MONDAY,
+				MONDAY);
 
 		assertThat(feeds.find(source.url()).orElseThrow().health(ZoneOffset.UTC))
 			.isEqualTo("ok, last success 2026-03-16 08:00 Z");

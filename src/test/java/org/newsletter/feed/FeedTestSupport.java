@@ -8,6 +8,7 @@ import org.newsletter.config.NewsletterProperties;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
@@ -36,6 +37,6 @@ final class FeedTestSupport {
 		var dataSource = new SimpleDriverDataSource(new org.hsqldb.jdbc.JDBCDriver(),
 				"jdbc:hsqldb:mem:feeds-" + UUID.randomUUID(), "SA", "");
 		Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/hsqldb").load().migrate();
-		return new FeedRepository(JdbcClient.create(dataSource));
+		return new FeedRepository(JdbcClient.create(dataSource), new JdbcTemplate(dataSource));
 	}
 }
