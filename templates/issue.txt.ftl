@@ -1,10 +1,11 @@
 <#--
   The plain-text part, rendered once per issue. Lines are wrapped at 72 columns afterwards
   (indentation kept, URLs never cut, a [n] mark stays with its word). Links are numbered
-  where they occur and listed at the end.
+  where they occur and listed at the end, walking the sources the same way again (a counter,
+  not a growing list: appending to a FreeMarker sequence copies it, slow for a big issue).
 -->
-<#assign links = []>
-<#macro ref url><#assign links = links + [url]>[${links?size}]</#macro>
+<#assign linkCount = 0>
+<#macro ref><#assign linkCount = linkCount + 1>[${linkCount}]</#macro>
 <#assign posts = issue.entryCount + " post" + (issue.entryCount != 1)?then("s", "")>
 <#assign sources = issue.sources?size + " source" + (issue.sources?size != 1)?then("s", "")>
 ${issue.title}
@@ -18,10 +19,10 @@ In this issue:
 </#list>
 
 <#list issue.sources as source>
-== ${source.name} ==<#if source.siteLink??> <@ref source.siteLink/></#if>
+== ${source.name} ==<#if source.siteLink??> <@ref/><#assign siteRef = linkCount></#if>
 
 <#list source.entries as entry>
-* ${entry.title}<#if entry.link??> <@ref entry.link/></#if>
+* ${entry.title}<#if entry.link??> <@ref/></#if>
   <#if entry.author?? && entry.author != source.name>${entry.author} · </#if>${entry.date}
 <#if entry.summary?has_content>
   ${entry.summary}
@@ -29,14 +30,22 @@ In this issue:
 
 </#list>
 <#if source.more gt 0>
-  ... and ${source.more} more<#if source.siteLink??> at ${source.name} [${links?seq_index_of(source.siteLink) + 1}]</#if>
+  ... and ${source.more} more<#if source.siteLink??> at ${source.name} [${siteRef}]</#if>
 
 </#if>
 </#list>
-<#if links?has_content>
+<#if linkCount gt 0>
 Links:
-<#list links as link>
-[${link?counter}] ${link}
+<#assign linkCount = 0>
+<#list issue.sources as source>
+<#if source.siteLink??>
+<@ref/> ${source.siteLink}
+</#if>
+<#list source.entries as entry>
+<#if entry.link??>
+<@ref/> ${entry.link}
+</#if>
+</#list>
 </#list>
 
 </#if>

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.newsletter.feed.EntryText;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -30,7 +31,7 @@ import org.springframework.validation.annotation.Validated;
  * @param lateness how far before the previous cutoff an entry may be dated and still be new
  * @param firstRunLookback on the first run, how far back before the cutoff entries count
  * @param maxEntriesPerSource at most this many entries per source in one issue
- * @param summaryWords an entry's summary has at most this many words
+ * @param summaryWords an entry's summary has at most this many words (1 to {@value EntryText#MAX_WORDS})
  * @param minEntries an issue with fewer eligible entries is not sent
  * @param unsubscribeSecret HMAC key of unsubscribe links; generated once per data dir when empty
  * @param unsubscribeMailto optional mailto address offered in {@code List-Unsubscribe}
@@ -56,7 +57,7 @@ public record NewsletterProperties(
 		@DefaultValue("P3D") @NotNull Duration lateness,
 		@DefaultValue("P7D") @NotNull Duration firstRunLookback,
 		@DefaultValue("10") @Min(1) int maxEntriesPerSource,
-		@DefaultValue("60") @Min(1) int summaryWords,
+		@DefaultValue("60") @Min(1) @Max(EntryText.MAX_WORDS) int summaryWords,
 		@DefaultValue("1") @Min(0) int minEntries,
 		@DefaultValue("") String unsubscribeSecret,
 		@DefaultValue("") String unsubscribeMailto,

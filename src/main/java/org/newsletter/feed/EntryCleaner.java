@@ -34,10 +34,26 @@ public final class EntryCleaner {
 	private EntryCleaner() {
 	}
 
+	/**
+	 * An entry's content cleaned.
+	 *
+	 * @param html the cleaned HTML, at most {@link #MAX_LENGTH} characters
+	 * @param text its readable text ({@link EntryText}), made from the whole of it
+	 */
+	public record Cleaned(String html, String text) {
+
+		static final Cleaned EMPTY = new Cleaned("", "");
+	}
+
 	/** The cleaned HTML of an entry; {@code baseUri} resolves relative links (may be empty). */
 	public static String clean(String html, String baseUri) {
+		return cleaned(html, baseUri).html();
+	}
+
+	/** An entry's HTML cleaned, and its readable text; {@code baseUri} resolves relative links (may be empty). */
+	public static Cleaned cleaned(String html, String baseUri) {
 		if (html == null || html.isBlank()) {
-			return "";
+			return Cleaned.EMPTY;
 		}
 		String base = baseUri == null ? "" : baseUri;
 		Document dirty = Jsoup.parseBodyFragment(html, base);
@@ -45,7 +61,7 @@ public final class EntryCleaner {
 		Document clean = new org.jsoup.safety.Cleaner(SAFELIST).clean(dirty);
 		clean.outputSettings(OUTPUT);
 		String cleaned = clean.body().html().strip();
-		return cleaned.length() <= MAX_LENGTH ? cleaned : cut(cleaned);
+		return new Cleaned(cleaned.length() <= MAX_LENGTH ? cleaned : cut(cleaned), EntryText.of(clean));
 	}
 
 	/**

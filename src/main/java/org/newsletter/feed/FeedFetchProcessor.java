@@ -41,11 +41,15 @@ public class FeedFetchProcessor implements ItemProcessor<FeedSource, FeedFetchPr
 
 	@Override
 	public Fetched process(FeedSource source) throws FeedException {
+		return process(source, feeds.find(source.url())
+			.filter(f -> f.lastSuccessAt() != null)
+			.map(FeedRepository.FeedRecord::validators)
+			.orElse(FeedFetcher.Validators.NONE));
+	}
+
+	/** Fetches and parses {@code source}, asking for it only if changed since {@code validators}. */
+	public Fetched process(FeedSource source, FeedFetcher.Validators validators) throws FeedException {
 		try {
-			var validators = feeds.find(source.url())
-				.filter(f -> f.lastSuccessAt() != null)
-				.map(FeedRepository.FeedRecord::validators)
-				.orElse(FeedFetcher.Validators.NONE);
 			Optional<FeedFetcher.Body> body = fetcher.fetch(source.url(), validators);
 			if (body.isEmpty()) {
 				return new Fetched(source, validators, null);

@@ -119,8 +119,9 @@ public class FeedParser {
 	private ParsedFeed.Entry entry(SyndEntry entry, String itemBody, String base) {
 		String link = absolute(entry.getLink(), base);
 		String guid = blankToNull(entry.getUri());
-		return new ParsedFeed.Entry(guid, plainTitle(entry), link, author(entry), published(entry),
-				EntryCleaner.clean(content(entry, itemBody), link != null ? link : base));
+		EntryCleaner.Cleaned content = EntryCleaner.cleaned(content(entry, itemBody), link != null ? link : base);
+		return new ParsedFeed.Entry(guid, plainTitle(entry), link, author(entry), published(entry), content.html(),
+				content.text());
 	}
 
 	/** Atom's type="text" titles are plain text, angle brackets and all; other titles may carry markup. */

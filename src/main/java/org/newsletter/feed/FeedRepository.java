@@ -25,6 +25,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class FeedRepository {
 
+	/** The longest readable text stored; {@link EntryText#MAX_WORDS} words fit unless they are very long. */
+	private static final int MAX_TEXT = 16_000;
+
 	private final JdbcClient jdbc;
 
 	private final JdbcTemplate batch;
@@ -75,6 +78,17 @@ public class FeedRepository {
 
 	public Optional<FeedRecord> find(String url) {
 		return jdbc.sql("SELECT * FROM feed WHERE url = ?").param(url).query(FeedRecord.class).optional();
+	}
+
+	/** The validators of every feed fetched successfully before, by URL: what a run's conditional GETs send. */
+	public Map<String, FeedFetcher.Validators> validators() {
+		Map<String, FeedFetcher.Validators> validators = new HashMap<>();
+		jdbc.sql("SELECT url, etag, last_modified FROM feed WHERE last_success_at IS NOT NULL")
+			.query(rs -> {
+				validators.put(rs.getString("url"),
+						new FeedFetcher.Validators(rs.getString("etag"), rs.getString("last_modified")));
+			});
+		return validators;
 	}
 
 	public List<FeedRecord> findAll() {
@@ -130,11 +144,12 @@ public class FeedRepository {
 			for (ParsedFeed.Entry entry : parsed.entries()) {
 				String key = identity(entry);
 				Timestamp published = entry.published() == null ? null : Timestamp.from(entry.published());
+				String text = truncate(entry.text(), MAX_TEXT);
 				entryUpdates.add(new Object[] { truncate(entry.title(), 2000), truncate(entry.link(), 2048),
-						truncate(entry.author(), 500), published, entry.contentHtml(), feed.id(), key });
+						truncate(entry.author(), 500), published, entry.contentHtml(), text, feed.id(), key });
 				entryInserts.add(new Object[] { feed.id(), key, truncate(entry.guid(), 2048), truncate(entry.title(), 2000),
 						truncate(entry.link(), 2048), truncate(entry.author(), 500), published, Timestamp.from(firstSeen),
-						firstSuccess && entry.published() == null, entry.contentHtml() });
+						firstSuccess && entry.published() == null, entry.contentHtml(), text });
 			}
 		}
 		batch.batchUpdate("""
@@ -147,7 +162,7 @@ public class FeedRepository {
 		// Every entry is updated in place if it is known; those no row matched are new.
 		int[] updated = batch.batchUpdate("""
 				UPDATE entry SET title = ?, link = ?, author = ?, published_at = COALESCE(?, published_at),
-				content_html = ? WHERE feed_id = ? AND entry_key = ?""", entryUpdates);
+				content_html = ?, summary_text = ? WHERE feed_id = ? AND entry_key = ?""", entryUpdates);
 		List<Object[]> added = new ArrayList<>();
 		for (int i = 0; i < updated.length; i++) {
 			if (updated[i] == 0) {
@@ -160,7 +175,7 @@ public class FeedRepository {
 		}
 		batch.batchUpdate("""
 				INSERT INTO entry (feed_id, entry_key, guid, title, link, author, published_at, first_seen_at, backlog,
-				content_html) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", added);
+				content_html, summary_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", added);
 	}
 
 	/** The feeds of {@code sources}, given a row first where they have none; by URL. */

@@ -21,7 +21,9 @@ public record ParsedFeed(String title, String siteLink, List<Entry> entries) {
 	 * @param author plain text, may be null
 	 * @param published when it was published (or else updated); null when missing or unreadable
 	 * @param contentHtml the entry's HTML, cleaned for email
+	 * @param text its readable text, the stuff of its summary ({@link EntryText})
 	 */
-	public record Entry(String guid, String title, String link, String author, Instant published, String contentHtml) {
+	public record Entry(String guid, String title, String link, String author, Instant published, String contentHtml,
+			String text) {
 	}
 }

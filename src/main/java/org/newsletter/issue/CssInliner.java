@@ -1,5 +1,6 @@
 package org.newsletter.issue;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -98,13 +99,15 @@ final class CssInliner {
 				notInlined.addSelector(selector);
 				continue;
 			}
+			// the rule's declarations as this selector brings them, made once for every element it selects
 			Specificity specificity = Specificity.of(selector);
+			List<Declaration> brought = new ArrayList<>();
+			for (CSSDeclaration declaration : rule.getAllDeclarations()) {
+				brought.add(Declaration.fromSheet(declaration, specificity, order + brought.size()));
+			}
 			for (Element element : selected) {
-				int position = order;
 				Map<String, Declaration> declarations = cascade.computeIfAbsent(element, e -> new LinkedHashMap<>());
-				for (CSSDeclaration declaration : rule.getAllDeclarations()) {
-					put(declarations, Declaration.fromSheet(declaration, specificity, position++));
-				}
+				brought.forEach(declaration -> put(declarations, declaration));
 			}
 		}
 		if (notInlined.hasSelectors()) {

@@ -40,9 +40,11 @@ public class Eligibility {
 	 * An eligible entry with its source.
 	 *
 	 * @param published its date, or when it was first seen when it has none
+	 * @param text its readable text; null for an entry stored before it was kept (V7)
+	 * @param contentHtml its cleaned HTML; only read for an entry without {@code text}
 	 */
 	public record Candidate(long id, long feedId, String source, String siteLink, String title, String link,
-			String author, Instant published, String contentHtml) {
+			String author, Instant published, String text, String contentHtml) {
 	}
 
 	/**
@@ -67,7 +69,8 @@ public class Eligibility {
 	public List<Candidate> candidates(Window window) {
 		return jdbc.sql("""
 				SELECT e.id, f.id AS feed_id, f.title AS source, f.site_link, e.title, e.link, e.author,
-				       COALESCE(e.published_at, e.first_seen_at) AS published, e.content_html
+				       COALESCE(e.published_at, e.first_seen_at) AS published, e.summary_text AS text,
+				       CASE WHEN e.summary_text IS NULL THEN e.content_html END AS content_html
 				FROM entry e JOIN feed f ON f.id = e.feed_id
 				WHERE e.backlog = FALSE
 				  AND COALESCE(e.published_at, e.first_seen_at) > ?

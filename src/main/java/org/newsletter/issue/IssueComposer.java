@@ -6,22 +6,17 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
 import org.newsletter.config.NewsletterProperties;
+import org.newsletter.feed.EntryText;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,13 +29,6 @@ import org.springframework.transaction.annotation.Transactional;
 public class IssueComposer {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
-
-	/** Paragraphs that blog platforms append to every entry: WordPress, Discourse. */
-	private static final Pattern BOILERPLATE = Pattern.compile(
-			"The post .+ appeared first on .+|Read full topic|\\d+ posts? - \\d+ participants?( Read full topic)?");
-
-	/** How feeds mark an excerpt: "[…]", "[...]", "[&hellip;]" once decoded. */
-	private static final Pattern EXCERPT_MARK = Pattern.compile("\\[(…|\\.\\.\\.)\\]");
 
 	private final Eligibility eligibility;
 
@@ -129,7 +117,8 @@ public class IssueComposer {
 			List<IssueContent.Entry> entries = sorted.stream()
 				.limit(cap)
 				.map(c -> new IssueContent.Entry(c.id(), displayTitle(c), c.link(), c.author(), dates.format(c.published()),
-						summary(c.contentHtml(), properties.summaryWords())))
+						c.text() != null ? EntryText.shorten(c.text(), properties.summaryWords())
+								: summary(c.contentHtml(), properties.summaryWords())))
 				.toList();
 			Eligibility.Candidate first = sorted.get(0);
 			sources.add(new IssueContent.Source(first.source(), "source-" + first.feedId(), first.siteLink(), entries,
@@ -154,25 +143,10 @@ public class IssueComposer {
 	}
 
 	/**
-	 * At most {@code words} words of the entry's text, cut at a word boundary and then marked
-	 * with an ellipsis. Code blocks, tables, figures and the lines blog platforms append ("The
-	 * post ... appeared first on") are left out; the feed's own excerpt mark ("[…]") ends the text.
+	 * At most {@code words} words of the entry's readable text ({@link EntryText}), cut at a word
+	 * boundary and then marked with an ellipsis.
 	 */
 	static String summary(String html, int words) {
-		Document document = Jsoup.parseBodyFragment(html == null ? "" : html);
-		document.select("pre, table, figure").remove();
-		document.select("p").stream().filter(p -> BOILERPLATE.matcher(p.text()).matches()).forEach(Element::remove);
-		String text = document.text().strip();
-		Matcher mark = EXCERPT_MARK.matcher(text);
-		boolean cut = mark.find();
-		if (cut) {
-			text = text.substring(0, mark.start()).strip();
-		}
-		String[] all = text.isEmpty() ? new String[0] : text.split("\\s+");
-		if (all.length > words) {
-			text = String.join(" ", Arrays.copyOf(all, words));
-			cut = true;
-		}
-		return cut && !text.isEmpty() ? text.replaceAll("[\\p{Punct}\\s&&[^)\\]\"'”’]]+$", "") + "…" : text;
+		return EntryText.shorten(EntryText.of(Jsoup.parseBodyFragment(html == null ? "" : html)), words);
 	}
 }

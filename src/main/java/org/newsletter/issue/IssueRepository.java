@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -18,8 +19,11 @@ public class IssueRepository {
 
 	private final JdbcClient jdbc;
 
-	public IssueRepository(JdbcClient jdbc) {
+	private final JdbcTemplate batch;
+
+	public IssueRepository(JdbcClient jdbc, JdbcTemplate batch) {
 		this.jdbc = jdbc;
+		this.batch = batch;
 	}
 
 	public Optional<Issue> findByJobInstance(long jobInstanceId) {
@@ -67,11 +71,15 @@ public class IssueRepository {
 					issue.dryRun(), issue.status(), issue.subject(), issue.personalToken(), issue.bodyHtml(),
 					issue.bodyText(), issue.entryCount(), issue.sourceCount(), Timestamp.from(now))
 			.update();
-		Issue stored = findByJobInstance(issue.jobInstanceId()).orElseThrow();
-		for (long entryId : entryIds) {
-			jdbc.sql("INSERT INTO issue_entry (issue_id, entry_id) VALUES (?, ?)").params(stored.id(), entryId).update();
-		}
-		return stored;
+		long id = jdbc.sql("SELECT id FROM issue WHERE job_instance_id = ?")
+			.param(issue.jobInstanceId())
+			.query(Long.class)
+			.single();
+		batch.batchUpdate("INSERT INTO issue_entry (issue_id, entry_id) VALUES (?, ?)",
+				entryIds.stream().map(entryId -> new Object[] { id, entryId }).toList());
+		return new Issue(id, issue.jobInstanceId(), issue.cutoff(), issue.windowStart(), issue.dryRun(), issue.status(),
+				issue.subject(), issue.personalToken(), issue.bodyHtml(), issue.bodyText(), issue.entryCount(),
+				issue.sourceCount());
 	}
 
 	/** Marks the issue sent: its entries are never eligible again and its cutoff starts the next window. */

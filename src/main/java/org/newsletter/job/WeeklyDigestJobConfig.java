@@ -18,6 +18,7 @@ import org.newsletter.delivery.MessageSenders;
 import org.newsletter.delivery.SendRate;
 import org.newsletter.feed.FeedException;
 import org.newsletter.feed.FeedFetchProcessor;
+import org.newsletter.feed.FeedFetcher;
 import org.newsletter.feed.FeedList;
 import org.newsletter.feed.FeedRepository;
 import org.newsletter.feed.FeedSource;
@@ -39,6 +40,7 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 import org.springframework.batch.infrastructure.item.database.Order;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
@@ -104,7 +106,8 @@ public class WeeklyDigestJobConfig {
 
 	@Bean
 	Step fetchStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			ListItemReader<FeedSource> feedListReader, FeedFetchProcessor processor, FeedWriter feedWriter,
+			ListItemReader<FeedSource> feedListReader, ItemProcessor<FeedSource, FeedFetchProcessor.Fetched> feedProcessor,
+			FeedWriter feedWriter,
 			NewsletterProperties properties, RunReport report) {
 		// A pool, not a thread per feed: each fetcher keeps its XML parser from feed to feed.
 		var executor = new ThreadPoolTaskExecutor();
@@ -119,7 +122,7 @@ public class WeeklyDigestJobConfig {
 			.<FeedSource, FeedFetchProcessor.Fetched>chunk(FETCH_CHUNK_PER_FETCHER * properties.fetch().concurrency())
 			.transactionManager(transactionManager)
 			.reader(feedListReader)
-			.processor(processor)
+			.processor(feedProcessor)
 			.writer(feedWriter)
 			.faultTolerant()
 			.skip(FeedException.class)
@@ -134,6 +137,15 @@ public class WeeklyDigestJobConfig {
 	@StepScope
 	ListItemReader<FeedSource> feedListReader(NewsletterProperties properties) {
 		return new ListItemReader<>(FeedList.read(java.nio.file.Path.of(properties.feeds())));
+	}
+
+	/** The fetch step's processor, with every feed's validators read in one query as the step starts. */
+	@Bean
+	@StepScope
+	ItemProcessor<FeedSource, FeedFetchProcessor.Fetched> feedProcessor(FeedFetchProcessor processor,
+			FeedRepository feeds) {
+		Map<String, FeedFetcher.Validators> validators = feeds.validators();
+		return source -> processor.process(source, validators.getOrDefault(source.url(), FeedFetcher.Validators.NONE));
 	}
 
 	@Bean
@@ -191,10 +203,10 @@ public class WeeklyDigestJobConfig {
 	@Bean
 	@StepScope
 	Partitioner subscriberRanges(@Value("#{stepExecution}") StepExecution step, SubscriberRepository subscribers,
-			IssueRepository issues, DeliveryRepository deliveries, MessageSenders senders,
+			RunIssue runIssue, DeliveryRepository deliveries, MessageSenders senders,
 			NewsletterProperties properties) {
 		int chunkSize = properties.send().chunkSize();
-		Issue issue = issueOf(step, issues);
+		Issue issue = runIssue.of(step);
 		step.getExecutionContext().putLong(RunReport.PENDING, deliveries.countPending(issue.id()));
 		step.getExecutionContext().putString(RunReport.DESTINATION,
 				DigestParameters.of(step.getJobParameters()).outbox() || !senders.smtpConfigured()
@@ -244,8 +256,8 @@ public class WeeklyDigestJobConfig {
 	@Bean
 	@StepScope
 	JdbcPagingItemReader<Subscriber> pendingSubscribers(DataSource dataSource, NewsletterProperties properties,
-			@Value("#{stepExecution}") StepExecution step, IssueRepository issues) throws Exception {
-		Issue issue = issueOf(step, issues);
+			@Value("#{stepExecution}") StepExecution step, RunIssue runIssue) throws Exception {
+		Issue issue = runIssue.of(step);
 		return new JdbcPagingItemReaderBuilder<Subscriber>().name(PENDING_READER)
 			.dataSource(dataSource)
 			.selectClause("SELECT s.id, s.email, s.name, s.status, s.attributes")
@@ -263,9 +275,9 @@ public class WeeklyDigestJobConfig {
 
 	@Bean
 	@StepScope
-	DeliveryWriter deliveryWriter(@Value("#{stepExecution}") StepExecution step, IssueRepository issues,
+	DeliveryWriter deliveryWriter(@Value("#{stepExecution}") StepExecution step, RunIssue runIssue,
 			MessageFactory messages, MessageSenders senders, DeliveryRecorder recorder, SendRate sendRate, Clock clock) {
-		Issue issue = issueOf(step, issues);
+		Issue issue = runIssue.of(step);
 		MessageSender sender = senders.open(DigestParameters.of(step.getJobParameters()).outbox(), issue.id());
 		return new DeliveryWriter(issue, messages, sender, recorder, sendRate, clock);
 	}
@@ -278,21 +290,15 @@ public class WeeklyDigestJobConfig {
 
 	@Bean
 	Step finishStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			IssueRepository issues, IssueArchive archive, Clock clock, RunReport report) {
+			IssueRepository issues, RunIssue runIssue, IssueArchive archive, Clock clock, RunReport report) {
 		return new StepBuilder(FINISH_STEP, jobRepository).tasklet((contribution, chunkContext) -> {
 			StepExecution step = contribution.getStepExecution();
-			Issue issue = issueOf(step, issues);
+			Issue issue = runIssue.of(step);
 			if (!issue.dryRun()) {
 				issues.markSent(issue.id(), clock.instant());
 				step.getJobExecution().getExecutionContext().putString("archive", archive.write(issue).toString());
 			}
 			return RepeatStatus.FINISHED;
 		}, transactionManager).listener(report).build();
-	}
-
-	private static Issue issueOf(StepExecution step, IssueRepository issues) {
-		long instance = step.getJobExecution().getJobInstance().getInstanceId();
-		return issues.findByJobInstance(instance)
-			.orElseThrow(() -> new IllegalStateException("no issue was composed for job instance " + instance));
 	}
 }

@@ -95,7 +95,7 @@ final class FixtureIssue {
 			for (ParsedFeed.Entry entry : parsed.entries()) {
 				if (entry.published() != null && window.contains(entry.published())) {
 					candidates.add(new Eligibility.Candidate(candidates.size() + 1, feedId, source, parsed.siteLink(),
-							entry.title(), entry.link(), entry.author(), entry.published(), entry.contentHtml()));
+							entry.title(), entry.link(), entry.author(), entry.published(), entry.text(), entry.contentHtml()));
 				}
 			}
 		}

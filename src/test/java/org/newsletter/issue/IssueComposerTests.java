@@ -48,7 +48,7 @@ class IssueComposerTests {
 	}
 
 	private static Eligibility.Candidate candidate(long id, String title, String link, Instant published) {
-		return new Eligibility.Candidate(id, 7, "Blog", "https://blog.example/", title, link, null, published, "<p>x</p>");
+		return new Eligibility.Candidate(id, 7, "Blog", "https://blog.example/", title, link, null, published, null, "<p>x</p>");
 	}
 
 
