@@ -50,8 +50,8 @@ need_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# Builds target/newsletter.jar when it is missing or older than the sources (as ./newsletter would,
-# but before anything is measured).
+# Builds target/newsletter.jar when it is missing or older than the sources, and prepares it to
+# start (as ./newsletter would, but before anything is measured).
 build_jar() {
   if [ ! -f "$JAR" ] || [ -n "$(find "$REPO/src" "$REPO/pom.xml" "$REPO/templates" "$REPO/batch-config" -newer "$JAR" -type f 2>/dev/null | head -n 1)" ]; then
     log "building the jar"
@@ -60,6 +60,8 @@ build_jar() {
     # again inside every measured command.
     touch "$JAR"
   fi
+  # the launcher's own preparation (the unpacked app and its start-up archive), before anything is measured
+  "$REPO/newsletter" prepare
 }
 
 # newsletter DATA_DIR ARGS...: the CLI (DESIGN.md §6) on its own data directory; JAVA_OPTS passes through.

@@ -154,7 +154,7 @@ class DigestLauncher {
 			}
 			printChronicFailures(failures, out);
 		}
-		issues.findByJobInstance(execution.getJobInstance().getInstanceId()).ifPresent(issue -> {
+		issues.findOutlineByJobInstance(execution.getJobInstance().getInstanceId()).ifPresent(issue -> {
 			out.printf("  %-10s %d from %d sources%n", "entries", issue.entryCount(), issue.sourceCount());
 			var counts = deliveries.counts(issue.id());
 			out.printf("  %-10s %d sent, %d failed%s%n", "messages", counts.sent(), counts.failed(),

@@ -105,7 +105,7 @@ class StatusCommand implements Callable<Integer> {
 			.findFirst()
 			.orElse(null);
 		String feeds = fetch == null ? "-" : fetch.getWriteCount() + " ok/" + fetch.getProcessSkipCount();
-		var issue = issues.findByJobInstance(execution.getJobInstance().getInstanceId());
+		var issue = issues.findOutlineByJobInstance(execution.getJobInstance().getInstanceId());
 		String entries = issue.map(i -> Integer.toString(i.entryCount())).orElse("-");
 		String sent = issue.map(i -> deliveries.counts(i.id())).map(c -> c.sent() + "/" + c.failed()).orElse("-");
 		String exit = execution.getExitStatus().getExitCode();

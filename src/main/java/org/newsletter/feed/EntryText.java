@@ -15,7 +15,10 @@ import org.jsoup.nodes.Element;
 public final class EntryText {
 
 	/** The most words kept, and so the most {@code newsletter.summary-words} can ask for. */
-	public static final int MAX_WORDS = 1000;
+	public static final int MAX_WORDS = 300;
+
+	/** The most characters kept, however long the words. */
+	public static final int MAX_LENGTH = 16_000;
 
 	/** Paragraphs that blog platforms append to every entry: WordPress, Discourse. */
 	private static final Pattern BOILERPLATE = Pattern.compile(
@@ -29,7 +32,8 @@ public final class EntryText {
 
 	private static final Pattern SPACES = Pattern.compile("\\s+");
 
-	private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\\p{Punct}\\s&&[^)\\]\"'”’]]+$");
+	/** What a cut text loses at its end before its ellipsis: ASCII punctuation but closing brackets and quotes. */
+	private static final String DROPPED_AT_CUT = "!#$%&(*+,-./:;<=>?@[\\^_`{|}~";
 
 	private EntryText() {
 	}
@@ -47,7 +51,15 @@ public final class EntryText {
 		if (cut) {
 			text = text.substring(0, mark.start()).strip();
 		}
-		return cut ? ellipsis(text) : shorten(text, MAX_WORDS);
+		String kept = cut ? ellipsis(text) : shorten(text, MAX_WORDS);
+		if (kept.length() <= MAX_LENGTH) {
+			return kept;
+		}
+		int end = kept.lastIndexOf(' ', MAX_LENGTH - 1);
+		if (end <= 0) {
+			end = Character.isHighSurrogate(kept.charAt(MAX_LENGTH - 2)) ? MAX_LENGTH - 2 : MAX_LENGTH - 1;
+		}
+		return ellipsis(kept.substring(0, end));
 	}
 
 	/** At most {@code words} words of a readable text, cut at a word and then marked with an ellipsis. */
@@ -66,6 +78,14 @@ public final class EntryText {
 	}
 
 	private static String ellipsis(String text) {
-		return text.isEmpty() ? text : TRAILING_PUNCTUATION.matcher(text).replaceAll("") + "…";
+		int end = text.length();
+		while (end > 0 && droppedAtCut(text.charAt(end - 1))) {
+			end--;
+		}
+		return text.isEmpty() ? text : text.substring(0, end) + "…";
+	}
+
+	private static boolean droppedAtCut(char c) {
+		return DROPPED_AT_CUT.indexOf(c) >= 0 || WHITESPACE.indexOf(c) >= 0;
 	}
 }

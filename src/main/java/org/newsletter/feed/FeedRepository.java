@@ -25,9 +25,6 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class FeedRepository {
 
-	/** The longest readable text stored; {@link EntryText#MAX_WORDS} words fit unless they are very long. */
-	private static final int MAX_TEXT = 16_000;
-
 	private final JdbcClient jdbc;
 
 	private final JdbcTemplate batch;
@@ -144,12 +141,12 @@ public class FeedRepository {
 			for (ParsedFeed.Entry entry : parsed.entries()) {
 				String key = identity(entry);
 				Timestamp published = entry.published() == null ? null : Timestamp.from(entry.published());
-				String text = truncate(entry.text(), MAX_TEXT);
+				String text = entry.text();
 				entryUpdates.add(new Object[] { truncate(entry.title(), 2000), truncate(entry.link(), 2048),
-						truncate(entry.author(), 500), published, entry.contentHtml(), text, feed.id(), key });
+						truncate(entry.author(), 500), published, text, feed.id(), key });
 				entryInserts.add(new Object[] { feed.id(), key, truncate(entry.guid(), 2048), truncate(entry.title(), 2000),
 						truncate(entry.link(), 2048), truncate(entry.author(), 500), published, Timestamp.from(firstSeen),
-						firstSuccess && entry.published() == null, entry.contentHtml(), text });
+						firstSuccess && entry.published() == null, text });
 			}
 		}
 		batch.batchUpdate("""
@@ -162,7 +159,7 @@ public class FeedRepository {
 		// Every entry is updated in place if it is known; those no row matched are new.
 		int[] updated = batch.batchUpdate("""
 				UPDATE entry SET title = ?, link = ?, author = ?, published_at = COALESCE(?, published_at),
-				content_html = ?, summary_text = ? WHERE feed_id = ? AND entry_key = ?""", entryUpdates);
+				summary_text = ?, content_html = NULL WHERE feed_id = ? AND entry_key = ?""", entryUpdates);
 		List<Object[]> added = new ArrayList<>();
 		for (int i = 0; i < updated.length; i++) {
 			if (updated[i] == 0) {
@@ -175,7 +172,7 @@ public class FeedRepository {
 		}
 		batch.batchUpdate("""
 				INSERT INTO entry (feed_id, entry_key, guid, title, link, author, published_at, first_seen_at, backlog,
-				content_html, summary_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", added);
+				summary_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", added);
 	}
 
 	/** The feeds of {@code sources}, given a row first where they have none; by URL. */

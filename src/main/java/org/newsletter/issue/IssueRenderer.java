@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,8 +75,15 @@ public class IssueRenderer {
 		if (subject.length() > MAX_SUBJECT) {
 			subject = subject.substring(0, MAX_SUBJECT - 1).strip() + "…";
 		}
+		// the two parts are independent: the text part is rendered beside the HTML part's inlining
+		CompletableFuture<String> text = CompletableFuture.supplyAsync(() -> wrap(process("issue.txt.ftl", model)));
 		String html = CssInliner.inline(process("issue.html.ftlh", model));
-		return new Rendered(subject, html, wrap(process("issue.txt.ftl", model)));
+		try {
+			return new Rendered(subject, html, text.join());
+		}
+		catch (CompletionException ex) {
+			throw ex.getCause() instanceof RuntimeException cause ? cause : ex;
+		}
 	}
 
 	private String process(String name, Map<String, Object> model) {

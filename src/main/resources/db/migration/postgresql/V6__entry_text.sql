@@ -1,4 +1,4 @@
--- The entry's readable text, made once when it is stored (EntryText): composing an issue then
--- only counts words. Null for entries stored before; those are summarised from content_html.
--- (The HSQLDB version also moves entry content out of its LOB store; it is TEXT here.)
+-- The entry's readable text, made once when it is stored (EntryText), is what an issue
+-- summarises; its cleaned HTML is no longer kept (content_html stays for entries stored
+-- before, which are summarised from it).
 ALTER TABLE entry ADD COLUMN summary_text TEXT;

@@ -60,14 +60,28 @@ class EntryTextTests {
 	}
 
 	@Test
-	void aLongTextIsKeptToItsFirstThousandWords() {
-		String html = "<p>" + "word ".repeat(3 * EntryText.MAX_WORDS) + "</p>";
+	void aLongTextIsKeptToItsFirstWords() {
+		String html = "<p>" + "word, ".repeat(3 * EntryText.MAX_WORDS) + "</p>";
 
 		String text = EntryText.of(Jsoup.parseBodyFragment(html));
 
 		assertThat(text.split(" ")).hasSize(EntryText.MAX_WORDS);
 		assertThat(text).endsWith("word…");
-		assertThat(EntryText.shorten(text, 60)).isEqualTo(EntryText.shorten("word ".repeat(3000).strip(), 60));
+		assertThat(EntryText.shorten(text, 60))
+			.isEqualTo(EntryText.shorten("word, ".repeat(3 * EntryText.MAX_WORDS).strip(), 60));
+	}
+
+	@Test
+	void veryLongWordsAreKeptToABoundedLengthCutAtASpace() {
+		String word = "https://example.org/" + "x".repeat(200);
+		String html = "<p>" + (word + " ").repeat(EntryText.MAX_WORDS) + "</p>";
+
+		String text = EntryText.of(Jsoup.parseBodyFragment(html));
+
+		assertThat(text.length()).isLessThanOrEqualTo(EntryText.MAX_LENGTH);
+		assertThat(text).endsWith(word + "…");
+		assertThat(EntryText.of(Jsoup.parseBodyFragment("<p>" + "y".repeat(2 * EntryText.MAX_LENGTH) + "</p>")))
+			.hasSize(EntryText.MAX_LENGTH).endsWith("y…");
 	}
 
 	/** What is stored at ingest gives every Planet entry the summary its whole HTML gives. */
