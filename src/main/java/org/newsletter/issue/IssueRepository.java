@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlTypeValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.core.support.SqlCharacterValue;
 import org.springframework.stereotype.Repository;
 
 /** The {@code issue} and {@code issue_entry} tables. */
@@ -108,8 +108,8 @@ public class IssueRepository {
 	 * CLOB parameter one {@code read()} at a time, and a {@link java.io.StringReader} locks for
 	 * each, which made storing a big issue's bodies the slowest part of composing it.
 	 */
-	private static SqlCharacterValue clob(String body) {
-		return new SqlCharacterValue(new Reader() {
+	private static SqlTypeValue clob(String body) {
+		Reader reader = new Reader() {
 
 			private int position;
 
@@ -132,6 +132,8 @@ public class IssueRepository {
 			@Override
 			public void close() {
 			}
-		}, body.length());
+		};
+		// the int-length overload: PostgreSQL's driver has no other
+		return (statement, index, sqlType, typeName) -> statement.setCharacterStream(index, reader, body.length());
 	}
 }

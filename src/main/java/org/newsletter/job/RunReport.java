@@ -80,8 +80,9 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 		switch (step.getStepName()) {
 			case WeeklyDigestJobConfig.FETCH_STEP -> line("fetch: " + step.getWriteCount() + "/" + step.getReadCount()
 					+ " feeds ok" + (step.getProcessSkipCount() > 0 ? ", " + step.getProcessSkipCount() + " failed" : ""));
-			case WeeklyDigestJobConfig.COMPOSE_STEP -> line("compose: " + context.getInt(ELIGIBLE, 0) + " entries eligible"
-					+ (context.containsKey(SOURCES) ? " from " + context.getInt(SOURCES) + " sources" : ", nothing to send"));
+			case WeeklyDigestJobConfig.COMPOSE_STEP -> line(!context.containsKey(ELIGIBLE) ? "compose: failed"
+					: "compose: " + context.getInt(ELIGIBLE) + " entries eligible" + (context.containsKey(SOURCES)
+							? " from " + context.getInt(SOURCES) + " sources" : ", nothing to send"));
 			case WeeklyDigestJobConfig.SEND_STEP -> {
 				line("send: " + step.getWriteCount() + "/" + total() + " messages to " + context.getString(DESTINATION, "?"));
 				sending = null;
