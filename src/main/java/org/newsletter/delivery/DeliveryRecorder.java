@@ -55,6 +55,9 @@ public class DeliveryRecorder implements DisposableBean {
 	private record Pending(Delivery delivery, CompletableFuture<Void> committed) {
 	}
 
+	/** Wakes the writer when it is stopped, rather than letting it wait out its poll. */
+	private static final Pending STOP = new Pending(null, null);
+
 	/**
 	 * Records {@code delivery} and returns once it is committed.
 	 * @throws DeliveryException when it could not be recorded
@@ -89,11 +92,12 @@ public class DeliveryRecorder implements DisposableBean {
 		while (!stopped) {
 			try {
 				Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-				if (first == null) {
+				if (first == null || first == STOP) {
 					continue;
 				}
 				batch.add(first);
 				queue.drainTo(batch, MAX_BATCH - 1);
+				batch.remove(STOP);
 				write(batch);
 			}
 			catch (InterruptedException ex) {
@@ -121,6 +125,7 @@ public class DeliveryRecorder implements DisposableBean {
 	@Override
 	public void destroy() throws InterruptedException {
 		stopped = true;
+		queue.add(STOP);
 		Thread running;
 		synchronized (this) {
 			running = writer;

@@ -1,5 +1,6 @@
 package org.newsletter.feed;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,6 +25,9 @@ public final class EntryText {
 	private static final Pattern BOILERPLATE = Pattern.compile(
 			"The post .+ appeared first on .+|Read full topic|\\d+ posts? - \\d+ participants?( Read full topic)?");
 
+	/** How many of the last paragraphs may be such lines. */
+	private static final int APPENDED_PARAGRAPHS = 3;
+
 	/** How feeds mark an excerpt: "[…]", "[...]", "[&hellip;]" once decoded. */
 	private static final Pattern EXCERPT_MARK = Pattern.compile("\\[(…|\\.\\.\\.)\\]");
 
@@ -44,7 +48,13 @@ public final class EntryText {
 	 */
 	public static String of(Document document) {
 		document.select("pre, table, figure").remove();
-		document.select("p").stream().filter(p -> BOILERPLATE.matcher(p.text()).matches()).forEach(Element::remove);
+		// platforms append their lines at the end: only the last paragraphs are read for them
+		List<Element> paragraphs = document.select("p");
+		paragraphs.subList(Math.max(0, paragraphs.size() - APPENDED_PARAGRAPHS), paragraphs.size())
+			.stream()
+			.filter(p -> BOILERPLATE.matcher(p.text()).matches())
+			.toList()
+			.forEach(Element::remove);
 		String text = document.text().strip();
 		Matcher mark = EXCERPT_MARK.matcher(text);
 		boolean cut = mark.find();

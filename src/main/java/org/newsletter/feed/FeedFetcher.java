@@ -20,11 +20,14 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
 
 import org.newsletter.config.NewsletterProperties;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,9 +35,11 @@ import org.springframework.stereotype.Component;
  * size and redirects, with gzip/deflate and conditional GET.
  */
 @Component
-public class FeedFetcher {
+public class FeedFetcher implements DisposableBean {
 
 	private static final Set<String> SCHEMES = Set.of("http", "https", "file");
+
+	private static final Pattern CLIENT_ID = Pattern.compile("\\((\\d+)\\)$");
 
 	private final HttpClient client;
 
@@ -46,6 +51,25 @@ public class FeedFetcher {
 			.connectTimeout(settings.timeout())
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.build();
+	}
+
+	/**
+	 * Stops the client's selector thread. It waits in native code, and the JVM waits 300 ms at
+	 * exit for such threads; Java 21's {@code HttpClient.close()} stops it, and on Java 17 an
+	 * interrupt does (its name carries the client's id, which the client's {@code toString()}
+	 * ends with).
+	 */
+	@Override
+	public void destroy() throws Exception {
+		if (client instanceof AutoCloseable closeable) {
+			closeable.close();
+			return;
+		}
+		Matcher id = CLIENT_ID.matcher(client.toString());
+		if (id.find()) {
+			String selector = "HttpClient-" + id.group(1) + "-SelectorManager";
+			Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(selector)).forEach(Thread::interrupt);
+		}
 	}
 
 	/** What a successful fetch returned; {@code url} is the address after redirects. */
