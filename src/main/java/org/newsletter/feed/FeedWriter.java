@@ -12,7 +12,7 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
  * records each failed feed with its reason.
  */
 public class FeedWriter implements ItemWriter<FeedFetchProcessor.Fetched>,
-		SkipListener<FeedSource, FeedFetchProcessor.Fetched> {
+		SkipListener<FeedPrefetcher.Prefetched, FeedFetchProcessor.Fetched> {
 
 	private final FeedRepository feeds;
 
@@ -37,8 +37,8 @@ public class FeedWriter implements ItemWriter<FeedFetchProcessor.Fetched>,
 	}
 
 	@Override
-	public void onSkipInProcess(FeedSource source, Throwable failure) {
-		feeds.recordFailure(source, failure.getMessage() == null ? failure.toString() : failure.getMessage(),
+	public void onSkipInProcess(FeedPrefetcher.Prefetched feed, Throwable failure) {
+		feeds.recordFailure(feed.source(), failure.getMessage() == null ? failure.toString() : failure.getMessage(),
 				clock.instant());
 	}
 }

@@ -18,10 +18,9 @@ import org.newsletter.delivery.MessageSenders;
 import org.newsletter.delivery.SendRate;
 import org.newsletter.feed.FeedException;
 import org.newsletter.feed.FeedFetchProcessor;
-import org.newsletter.feed.FeedFetcher;
 import org.newsletter.feed.FeedList;
+import org.newsletter.feed.FeedPrefetcher;
 import org.newsletter.feed.FeedRepository;
-import org.newsletter.feed.FeedSource;
 import org.newsletter.feed.FeedWriter;
 import org.newsletter.issue.Issue;
 import org.newsletter.issue.IssueArchive;
@@ -40,18 +39,15 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
-import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 import org.springframework.batch.infrastructure.item.database.Order;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
-import org.springframework.batch.infrastructure.item.support.ListItemReader;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.jdbc.core.DataClassRowMapper;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -96,56 +92,38 @@ public class WeeklyDigestJobConfig {
 	}
 
 	/**
-	 * Feeds per chunk of the fetch step, per fetcher. A chunk's feeds are fetched
-	 * {@code fetch.concurrency} at a time and then written in one transaction: a chunk several
-	 * times the concurrency keeps the fetchers busy between writes, and a bounded one bounds the
-	 * memory of feeds waiting for their write. The fetch step starts over on a restart whatever
-	 * the chunk size (its reader keeps no position).
+	 * Feeds per chunk of the fetch step, each chunk written in one transaction while the
+	 * reader's fetchers go on with the next feeds. The fetch step starts over on a restart
+	 * whatever the chunk size (its reader keeps no position).
 	 */
-	static final int FETCH_CHUNK_PER_FETCHER = 4;
+	static final int FETCH_CHUNK = 50;
 
 	@Bean
 	Step fetchStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			ListItemReader<FeedSource> feedListReader, ItemProcessor<FeedSource, FeedFetchProcessor.Fetched> feedProcessor,
-			FeedWriter feedWriter,
-			NewsletterProperties properties, RunReport report) {
-		// A pool, not a thread per feed: each fetcher keeps its XML parser from feed to feed.
-		var executor = new ThreadPoolTaskExecutor();
-		executor.setThreadNamePrefix("fetch-");
-		executor.setCorePoolSize(properties.fetch().concurrency());
-		executor.setMaxPoolSize(properties.fetch().concurrency());
-		executor.setKeepAliveSeconds(5);
-		executor.setAllowCoreThreadTimeOut(true);
-		executor.setDaemon(true);
-		executor.initialize();
+			FeedPrefetcher feedPrefetcher, FeedWriter feedWriter, RunReport report) {
 		return new StepBuilder(FETCH_STEP, jobRepository)
-			.<FeedSource, FeedFetchProcessor.Fetched>chunk(FETCH_CHUNK_PER_FETCHER * properties.fetch().concurrency())
+			.<FeedPrefetcher.Prefetched, FeedFetchProcessor.Fetched>chunk(FETCH_CHUNK)
 			.transactionManager(transactionManager)
-			.reader(feedListReader)
-			.processor(feedProcessor)
+			.reader(feedPrefetcher)
+			.processor(FeedPrefetcher.Prefetched::fetched)
 			.writer(feedWriter)
 			.faultTolerant()
 			.skip(FeedException.class)
 			.skipLimit(Long.MAX_VALUE)
 			.skipListener(feedWriter)
-			.taskExecutor(executor)
 			.listener(report)
 			.build();
 	}
 
+	/**
+	 * The fetch step's reader: the feed list, fetched {@code fetch.concurrency} at a time up to
+	 * two chunks ahead, with every feed's validators read in one query as the step starts.
+	 */
 	@Bean
 	@StepScope
-	ListItemReader<FeedSource> feedListReader(NewsletterProperties properties) {
-		return new ListItemReader<>(FeedList.read(java.nio.file.Path.of(properties.feeds())));
-	}
-
-	/** The fetch step's processor, with every feed's validators read in one query as the step starts. */
-	@Bean
-	@StepScope
-	ItemProcessor<FeedSource, FeedFetchProcessor.Fetched> feedProcessor(FeedFetchProcessor processor,
-			FeedRepository feeds) {
-		Map<String, FeedFetcher.Validators> validators = feeds.validators();
-		return source -> processor.process(source, validators.getOrDefault(source.url(), FeedFetcher.Validators.NONE));
+	FeedPrefetcher feedPrefetcher(NewsletterProperties properties, FeedFetchProcessor processor, FeedRepository feeds) {
+		return new FeedPrefetcher(FeedList.read(java.nio.file.Path.of(properties.feeds())), processor, feeds.validators(),
+				properties.fetch().concurrency(), 2 * FETCH_CHUNK);
 	}
 
 	@Bean
