@@ -50,6 +50,7 @@ public class FeedParser {
 			throw new FeedException(notAFeed(text, body.url()));
 		}
 		Document document = read(text);
+		FeedDates.canonicalize(document);
 		SyndFeed feed = build(document);
 		List<String> bodies = itemBodies(document, feed.getEntries().size());
 		String siteLink = absolute(feed.getLink(), body.url());
