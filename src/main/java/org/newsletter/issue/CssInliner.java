@@ -34,6 +34,8 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 import org.jsoup.select.Selector;
 
 /**
@@ -67,17 +69,22 @@ final class CssInliner {
 		if (styleElements.isEmpty()) {
 			return html;
 		}
-		var cascade = new IdentityHashMap<Element, Map<String, Declaration>>();
-		var kept = new CascadingStyleSheet();
-		int order = 0;
+		List<CascadingStyleSheet> sheets = new ArrayList<>();
 		for (Element style : styleElements) {
 			CascadingStyleSheet sheet = CSSReader.readFromString(style.data());
 			if (sheet == null) {
 				throw new IllegalArgumentException("the stylesheet of the HTML template cannot be parsed");
 			}
+			sheets.add(sheet);
+		}
+		Map<CSSSelector, List<Element>> selected = select(document, sheets);
+		var cascade = new IdentityHashMap<Element, Map<String, Declaration>>();
+		var kept = new CascadingStyleSheet();
+		int order = 0;
+		for (CascadingStyleSheet sheet : sheets) {
 			for (ICSSTopLevelRule rule : sheet.getAllRules()) {
 				if (rule instanceof CSSStyleRule styleRule) {
-					order = apply(document, styleRule, order, cascade, kept);
+					order = apply(styleRule, selected, order, cascade, kept);
 				}
 				else {
 					kept.addRule(rule);
@@ -90,11 +97,11 @@ final class CssInliner {
 	}
 
 	/** Applies each selector of {@code rule} that can be inlined; keeps the others. */
-	private static int apply(Document document, CSSStyleRule rule, int order,
+	private static int apply(CSSStyleRule rule, Map<CSSSelector, List<Element>> selections, int order,
 			Map<Element, Map<String, Declaration>> cascade, CascadingStyleSheet kept) {
 		var notInlined = new CSSStyleRule();
 		for (CSSSelector selector : rule.getAllSelectors()) {
-			List<Element> selected = inlinable(selector) ? select(document, selector) : null;
+			List<Element> selected = selections.get(selector);
 			if (selected == null) {
 				notInlined.addSelector(selector);
 				continue;
@@ -117,23 +124,44 @@ final class CssInliner {
 		return order + rule.getDeclarationCount();
 	}
 
-	/** The elements of the body that {@code selector} selects; null when jsoup cannot read it. */
-	private static List<Element> select(Document document, CSSSelector selector) {
-		try {
-			return document.select(selector.getAsCSSString(WRITER, 0)).stream().filter(CssInliner::inBody).toList();
-		}
-		catch (Selector.SelectorParseException ex) {
-			return null;
-		}
-	}
-
-	private static boolean inBody(Element element) {
-		for (Element at = element; at != null; at = at.parent()) {
-			if (at.nameIs("body")) {
-				return true;
+	/**
+	 * The elements of the body each inlinable selector of the sheets selects, in document order,
+	 * found in one walk of the body for all of them rather than one walk each (an issue of
+	 * thousands of entries has a hundred thousand elements). A selector jsoup cannot read, or
+	 * that cannot be inlined, has no entry.
+	 */
+	static Map<CSSSelector, List<Element>> select(Document document, List<CascadingStyleSheet> sheets) {
+		List<CSSSelector> selectors = new ArrayList<>();
+		List<Evaluator> evaluators = new ArrayList<>();
+		for (CascadingStyleSheet sheet : sheets) {
+			for (CSSStyleRule rule : sheet.getAllStyleRules()) {
+				for (CSSSelector selector : rule.getAllSelectors()) {
+					if (inlinable(selector)) {
+						try {
+							evaluators.add(QueryParser.parse(selector.getAsCSSString(WRITER, 0)));
+							selectors.add(selector);
+						}
+						catch (Selector.SelectorParseException ex) {
+							// not one jsoup reads: kept in the stylesheet
+						}
+					}
+				}
 			}
 		}
-		return false;
+		List<List<Element>> found = new ArrayList<>();
+		selectors.forEach(selector -> found.add(new ArrayList<>()));
+		for (Element element : document.body().getAllElements()) {
+			for (int i = 0; i < evaluators.size(); i++) {
+				if (evaluators.get(i).matches(document, element)) {
+					found.get(i).add(element);
+				}
+			}
+		}
+		Map<CSSSelector, List<Element>> selections = new IdentityHashMap<>();
+		for (int i = 0; i < selectors.size(); i++) {
+			selections.put(selectors.get(i), found.get(i));
+		}
+		return selections;
 	}
 
 	private static void put(Map<String, Declaration> declarations, Declaration candidate) {

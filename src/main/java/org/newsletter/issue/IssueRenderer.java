@@ -126,14 +126,18 @@ public class IssueRenderer {
 		String hang = line.stripLeading().startsWith("* ") ? lead + "  " : lead;
 		var out = new StringBuilder();
 		var current = new StringBuilder(lead);
+		int currentWidth = lead.length();
 		boolean empty = true;
 		for (String word : words(line.strip())) {
-			if (!empty && width(current) + 1 + width(word) > TEXT_WIDTH) {
+			int wordWidth = width(word);
+			if (!empty && currentWidth + 1 + wordWidth > TEXT_WIDTH) {
 				out.append(current).append('\n');
 				current = new StringBuilder(hang);
+				currentWidth = hang.length();
 				empty = true;
 			}
 			current.append(empty ? "" : " ").append(word);
+			currentWidth += (empty ? 0 : 1) + wordWidth;
 			empty = false;
 		}
 		return out.append(current).toString();
@@ -143,7 +147,10 @@ public class IssueRenderer {
 	 * The columns {@code text} takes once sent: a personal part's placeholder counts as
 	 * {@value #PERSONAL_WIDTH}, about a name's width, rather than its own length.
 	 */
-	private static int width(CharSequence text) {
+	private static int width(String text) {
+		if (text.indexOf('%') < 0) {
+			return text.length();
+		}
 		Matcher placeholders = PLACEHOLDER.matcher(text);
 		int width = text.length();
 		while (placeholders.find()) {

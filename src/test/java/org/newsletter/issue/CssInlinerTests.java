@@ -1,12 +1,42 @@
 package org.newsletter.issue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import com.helger.css.decl.CSSSelector;
+import com.helger.css.decl.CascadingStyleSheet;
+import com.helger.css.reader.CSSReader;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CssInlinerTests {
+
+	/** The one walk over the body finds, for each selector of the real stylesheet, what jsoup's select finds. */
+	@Test
+	void oneWalkSelectsWhatEachSelectorSelectsOnItsOwn() throws IOException {
+		Document issue = Jsoup.parse(FixtureIssue.rendered(FixtureIssue.properties()).html());
+		CascadingStyleSheet sheet = CSSReader.readFromString(Files.readString(Path.of("templates/partials/styles.css")));
+
+		Map<CSSSelector, List<Element>> selected = CssInliner.select(issue, List.of(sheet));
+
+		assertThat(selected).hasSizeGreaterThan(30);
+		selected.forEach((selector, elements) -> {
+			String css = selector.getAsCSSString();
+			List<Element> inBody = issue.select(css)
+				.stream()
+				.filter(element -> element == issue.body() || element.parents().contains(issue.body()))
+				.toList();
+			assertThat(elements).as(css).containsExactlyElementsOf(inBody);
+		});
+		assertThat(selected.values().stream().filter(elements -> !elements.isEmpty())).hasSizeGreaterThan(25);
+	}
 
 	@Test
 	void aRuleIsCopiedIntoEveryElementItSelects() {
