@@ -87,7 +87,7 @@ public class FeedFetcher {
 				throw new FeedException("HTTP " + status);
 			}
 			// decompressed, the body is bounded again (a small gzip can expand enormously)
-			byte[] bytes = readBounded(decoded(response));
+			byte[] bytes = readBounded(decoded(response), Long.MAX_VALUE);
 			return Optional.of(new Body(uri.toString(), bytes, response.contentType(), response.etag(),
 					response.lastModified()));
 		}
@@ -161,23 +161,30 @@ public class FeedFetcher {
 		if (validators.lastModified() != null) {
 			connection.setRequestProperty("If-Modified-Since", validators.lastModified());
 		}
+		// Until the headers are in, a deadline disconnects the exchange; the body's reading then
+		// checks the same deadline itself (closing a body's stream waits for a read in progress).
+		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
 		var expired = new AtomicBoolean();
+		var reading = new AtomicBoolean();
 		ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
 			expired.set(true);
-			connection.disconnect();
+			if (!reading.get()) {
+				connection.disconnect();
+			}
 		}, timeout, TimeUnit.MILLISECONDS);
 		try {
 			int status = connection.getResponseCode();
+			reading.set(true);
 			byte[] body;
 			if (status == 200) {
-				body = readBounded(connection.getInputStream());
+				body = readBounded(connection.getInputStream(), end);
 			}
 			else {
 				// read out (bounded) and closed, so the connection can be kept alive
 				InputStream error = connection.getErrorStream();
 				body = new byte[0];
 				if (error != null) {
-					readBounded(error);
+					readBounded(error, end);
 				}
 			}
 			if (expired.get()) {
@@ -235,7 +242,7 @@ public class FeedFetcher {
 			throw new FeedException("bad file URL: " + ex.getMessage());
 		}
 		try (InputStream in = Files.newInputStream(path)) {
-			return new Body(uri.toString(), readBounded(in), null, null, null);
+			return new Body(uri.toString(), readBounded(in, Long.MAX_VALUE), null, null, null);
 		}
 		catch (NoSuchFileException ex) {
 			throw new FeedException("no such file");
@@ -245,8 +252,11 @@ public class FeedFetcher {
 		}
 	}
 
-	/** Reads at most max-bytes, failing as soon as the stream goes past it. */
-	private byte[] readBounded(InputStream in) throws FeedException {
+	/**
+	 * Reads at most max-bytes, failing as soon as the stream goes past it, or past {@code end}
+	 * ({@link System#nanoTime()}; {@link Long#MAX_VALUE} for none).
+	 */
+	private byte[] readBounded(InputStream in, long end) throws FeedException {
 		long max = settings.maxBytes();
 		var out = new ByteArrayOutputStream();
 		byte[] buffer = new byte[16 * 1024];
@@ -257,6 +267,9 @@ public class FeedFetcher {
 					throw new FeedException("larger than the limit of " + max + " bytes");
 				}
 				out.write(buffer, 0, n);
+				if (end != Long.MAX_VALUE && System.nanoTime() - end > 0) {
+					throw new FeedException("timed out after " + settings.timeout().toSeconds() + " s");
+				}
 			}
 		}
 		catch (IOException ex) {

@@ -2,6 +2,9 @@ package org.newsletter.feed;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -44,6 +47,38 @@ class FeedFetcherTests {
 			.isInstanceOf(FeedException.class)
 			.hasMessageContaining("timed out");
 		assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(4_000);
+	}
+
+	@Test
+	void aServerThatTricklesItsHeadersTimesOut() throws Exception {
+		try (var listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			var trickler = new Thread(() -> {
+				try (Socket socket = listener.accept()) {
+					for (byte b : "HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII)) {
+						socket.getOutputStream().write(b);
+						socket.getOutputStream().flush();
+						Thread.sleep(200);
+					}
+					for (int i = 0; i < 30; i++) {
+						socket.getOutputStream().write('x');
+						socket.getOutputStream().flush();
+						Thread.sleep(200);
+					}
+				}
+				catch (IOException | InterruptedException ex) {
+					// the client gave up, as it should
+				}
+			});
+			trickler.start();
+			long start = System.nanoTime();
+
+			assertThatThrownBy(() -> fetcher("1s").fetch("http://127.0.0.1:" + listener.getLocalPort() + "/feed.xml",
+					FeedFetcher.Validators.NONE))
+				.isInstanceOf(FeedException.class)
+				.hasMessageContaining("timed out");
+			assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(4_000);
+			trickler.interrupt();
+		}
 	}
 
 	@Test
