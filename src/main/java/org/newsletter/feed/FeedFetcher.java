@@ -24,6 +24,7 @@ import java.util.zip.InflaterInputStream;
 
 import org.newsletter.config.NewsletterProperties;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,21 +32,26 @@ import org.springframework.stereotype.Component;
  * size and redirects, with gzip/deflate and conditional GET.
  */
 @Component
-public class FeedFetcher {
+public class FeedFetcher implements DisposableBean {
 
 	private static final Set<String> SCHEMES = Set.of("http", "https", "file");
 
-	/** Ends exchanges that outlive the timeout: a server trickling bytes never trips a read timeout. */
-	private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(task -> {
+	private final NewsletterProperties.Fetch settings;
+
+	/** Ends exchanges whose headers outlive the timeout: a server trickling bytes never trips a read timeout. */
+	private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(task -> {
 		var thread = new Thread(task, "fetch-deadlines");
 		thread.setDaemon(true);
 		return thread;
 	});
 
-	private final NewsletterProperties.Fetch settings;
-
 	public FeedFetcher(NewsletterProperties properties) {
 		this.settings = properties.fetch();
+	}
+
+	@Override
+	public void destroy() {
+		deadlines.shutdownNow();
 	}
 
 	/** What a successful fetch returned; {@code url} is the address after redirects. */
@@ -166,7 +172,7 @@ public class FeedFetcher {
 		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
 		var expired = new AtomicBoolean();
 		var reading = new AtomicBoolean();
-		ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+		ScheduledFuture<?> deadline = deadlines.schedule(() -> {
 			expired.set(true);
 			if (!reading.get()) {
 				connection.disconnect();

@@ -40,8 +40,11 @@ public class FeedParser {
 
 	private static final String XHTML = "http://www.w3.org/1999/xhtml";
 
-	private static final java.util.regex.Pattern LOOKS_LIKE_MARKUP = java.util.regex.Pattern
+	private static final Pattern LOOKS_LIKE_MARKUP = Pattern
 		.compile("</?[a-zA-Z][a-zA-Z0-9]*(\\s[^>]*)?/?>|&(#\\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);");
+
+	/** Each fetch thread keeps its SAX builder, and the parser in it, from feed to feed. */
+	private final ThreadLocal<SAXBuilder> builders = ThreadLocal.withInitial(() -> new SecureInput().builder());
 
 	/** Parses {@code body}; {@code url} is where it came from (for relative links). */
 	public ParsedFeed parse(FeedFetcher.Body body) throws FeedException {
@@ -68,9 +71,9 @@ public class FeedParser {
 	}
 
 	/** The XML document, read with Rome's own secure SAX set-up: DOCTYPEs refused, so no entity of any kind. */
-	private static Document read(String text) throws FeedException {
+	private Document read(String text) throws FeedException {
 		try {
-			return SecureInput.document(text);
+			return SecureInput.document(builders.get(), text);
 		}
 		catch (JDOMException ex) {
 			throw new FeedException(reason(ex), ex);
@@ -251,11 +254,9 @@ public class FeedParser {
 
 	/**
 	 * Rome's own SAX set-up (external entities off, DOCTYPEs refused), reading the document once
-	 * for both uses. Each thread keeps its builder, and the parser in it, from feed to feed.
+	 * for both uses.
 	 */
 	private static final class SecureInput extends WireFeedInput {
-
-		private static final ThreadLocal<SAXBuilder> BUILDER = ThreadLocal.withInitial(() -> new SecureInput().builder());
 
 		/** What Rome's XML fixer would change: an ampersand that is not an XML reference, leading space or comment. */
 		private static final Pattern NEEDS_FIXING = Pattern
@@ -265,15 +266,15 @@ public class FeedParser {
 			setAllowDoctypes(false);
 		}
 
-		private SAXBuilder builder() {
+		SAXBuilder builder() {
 			return createSAXBuilder();
 		}
 
-		static Document document(String text) throws JDOMException, IOException {
+		static Document document(SAXBuilder builder, String text) throws JDOMException, IOException {
 			// Rome's fixer turns HTML entities into references and bare ampersands into &amp;,
 			// a character at a time: only the documents that need it go through it.
 			Reader reader = new StringReader(text);
-			return BUILDER.get().build(NEEDS_FIXING.matcher(text).find() ? new XmlFixerReader(reader) : reader);
+			return builder.build(NEEDS_FIXING.matcher(text).find() ? new XmlFixerReader(reader) : reader);
 		}
 	}
 }

@@ -38,8 +38,6 @@ public class FeedPrefetcher implements ItemStreamReader<FeedPrefetcher.Prefetche
 		}
 	}
 
-	private static final AtomicInteger POOLS = new AtomicInteger();
-
 	private final List<FeedSource> sources;
 
 	private final FeedFetchProcessor processor;
@@ -72,11 +70,10 @@ public class FeedPrefetcher implements ItemStreamReader<FeedPrefetcher.Prefetche
 
 	@Override
 	public void open(ExecutionContext executionContext) {
-		String prefix = "fetch-" + POOLS.incrementAndGet() + "-";
 		var threads = new AtomicInteger();
 		// a pool rather than a thread per feed: each fetcher keeps its XML parser from feed to feed
 		pool = Executors.newFixedThreadPool(concurrency, task -> {
-			var thread = new Thread(task, prefix + threads.incrementAndGet());
+			var thread = new Thread(task, "fetch-" + threads.incrementAndGet());
 			thread.setDaemon(true);
 			return thread;
 		});
