@@ -36,6 +36,8 @@ public class FeedFetcher implements DisposableBean {
 
 	private static final Set<String> SCHEMES = Set.of("http", "https", "file");
 
+	private static final String TIMED_OUT = "timed out";
+
 	private final NewsletterProperties.Fetch settings;
 
 	/** Ends exchanges whose headers outlive the timeout: a server trickling bytes never trips a read timeout. */
@@ -132,7 +134,7 @@ public class FeedFetcher implements DisposableBean {
 			// A kept-alive connection the server closed meanwhile fails before any response byte
 			// arrives ("unexpected end of file", "connection reset"): one new try on a new connection.
 			if (ex.getCause() instanceof IOException cause && !(cause instanceof SocketTimeoutException)
-					&& !(cause instanceof ConnectException) && !ex.getMessage().startsWith("timed out")) {
+					&& !(cause instanceof ConnectException) && !ex.getMessage().startsWith(TIMED_OUT)) {
 				return sendOnce(uri, validators);
 			}
 			throw ex;
@@ -170,10 +172,8 @@ public class FeedFetcher implements DisposableBean {
 		// Until the headers are in, a deadline disconnects the exchange; the body's reading then
 		// checks the same deadline itself (closing a body's stream waits for a read in progress).
 		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
-		var expired = new AtomicBoolean();
 		var reading = new AtomicBoolean();
 		ScheduledFuture<?> deadline = deadlines.schedule(() -> {
-			expired.set(true);
 			if (!reading.get()) {
 				connection.disconnect();
 			}
@@ -193,31 +193,25 @@ public class FeedFetcher implements DisposableBean {
 					readBounded(error, end);
 				}
 			}
-			if (expired.get()) {
-				throw new FeedException("timed out after " + settings.timeout().toSeconds() + " s");
+			if (past(end)) {
+				throw timedOut(null);
 			}
 			return new Response(status, connection.getHeaderField("Location"), connection.getContentType(),
 					connection.getContentEncoding(), connection.getHeaderField("ETag"),
 					connection.getHeaderField("Last-Modified"), body);
 		}
 		catch (FeedException ex) {
-			if (expired.get() && !ex.getMessage().startsWith("timed out")) {
-				throw new FeedException("timed out after " + settings.timeout().toSeconds() + " s", ex);
-			}
-			throw ex;
+			throw past(end) && !ex.getMessage().startsWith(TIMED_OUT) ? timedOut(ex) : ex;
 		}
 		catch (SocketTimeoutException ex) {
-			String what = ex.getMessage() != null && ex.getMessage().contains("connect") ? "connection timed out" : "timed out";
-			throw new FeedException(what + " after " + settings.timeout().toSeconds() + " s", ex);
+			boolean connecting = ex.getMessage() != null && ex.getMessage().contains("connect");
+			throw connecting ? new FeedException("connection " + timedOut(ex).getMessage(), ex) : timedOut(ex);
 		}
 		catch (ConnectException ex) {
 			throw new FeedException("connection refused", ex);
 		}
 		catch (IOException ex) {
-			if (expired.get()) {
-				throw new FeedException("timed out after " + settings.timeout().toSeconds() + " s", ex);
-			}
-			throw new FeedException("fetch failed: " + describe(ex), ex);
+			throw past(end) ? timedOut(ex) : new FeedException("fetch failed: " + describe(ex), ex);
 		}
 		finally {
 			deadline.cancel(false);
@@ -273,8 +267,8 @@ public class FeedFetcher implements DisposableBean {
 					throw new FeedException("larger than the limit of " + max + " bytes");
 				}
 				out.write(buffer, 0, n);
-				if (end != Long.MAX_VALUE && System.nanoTime() - end > 0) {
-					throw new FeedException("timed out after " + settings.timeout().toSeconds() + " s");
+				if (end != Long.MAX_VALUE && past(end)) {
+					throw timedOut(null);
 				}
 			}
 		}
@@ -282,6 +276,14 @@ public class FeedFetcher implements DisposableBean {
 			throw new FeedException("download failed: " + describe(ex), ex);
 		}
 		return out.toByteArray();
+	}
+
+	private static boolean past(long end) {
+		return System.nanoTime() - end >= 0;
+	}
+
+	private FeedException timedOut(Throwable cause) {
+		return new FeedException(TIMED_OUT + " after " + settings.timeout().toSeconds() + " s", cause);
 	}
 
 	static String describe(Throwable ex) {
