@@ -29,6 +29,16 @@ public final class Failures {
 		return false;
 	}
 
+	/** The outermost exception of {@code type} in the chain of {@code ex}; {@code null} when there is none. */
+	public static <T extends Throwable> T find(Throwable ex, Class<T> type) {
+		for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (type.isInstance(t)) {
+				return type.cast(t);
+			}
+		}
+		return null;
+	}
+
 	/**
 	 * The message of the innermost exception of our own (which names the feed, file or
 	 * server), or else of the root cause, on one line.

@@ -1,18 +1,32 @@
 package org.newsletter.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import org.newsletter.NewsletterApplication;
+import javax.sql.DataSource;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.status.OnConsoleStatusListener;
 import org.newsletter.config.DataDirLock;
+import org.newsletter.config.DataDirUnusableException;
+import org.newsletter.config.DataDirWriteException;
+import org.newsletter.config.StorageFailures;
 import org.newsletter.job.RunReport;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.logging.LoggingApplicationListener;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.Ordered;
 
 /**
  * Starts the program as the operator runs it: Spring properties ({@code --newsletter.x=y})
@@ -36,7 +50,9 @@ public final class Launcher {
 		for (String arg : args) {
 			(SPRING_PROPERTY.matcher(arg).matches() ? springArgs : commandArgs).add(arg);
 		}
-		boolean demo = commandArgs.contains("demo") && !commandArgs.contains("--help") && !commandArgs.contains("-h");
+		// The command is the first word that is not an option: `subscribers export demo` exports to a file named demo.
+		String command = commandArgs.stream().filter(arg -> !arg.startsWith("-")).findFirst().orElse("");
+		boolean demo = command.equals("demo") && !commandArgs.contains("--help") && !commandArgs.contains("-h");
 		if (demo) {
 			springArgs.add("--newsletter.data-dir=" + DEMO_DATA_DIR);
 			springArgs.add("--newsletter.feeds=" + DEMO_DATA_DIR + "/feeds.opml");
@@ -49,6 +65,11 @@ public final class Launcher {
 		var application = new SpringApplication(NewsletterApplication.class);
 		application.setDefaultProperties(java.util.Map.of("spring.config.additional-location",
 				"optional:classpath:/batch-config/,optional:file:./batch-config/"));
+		quietUntilConfigured();
+		application.addListeners(new LogbackTroublesOffTerminal());
+		var dataDir = new AtomicReference<Path>(Path.of("data"));
+		application.addListeners((ApplicationEnvironmentPreparedEvent event) -> dataDir
+			.set(Path.of(event.getEnvironment().getProperty("newsletter.data-dir", "./data"))));
 		try (var lock = new DataDirLock(demo)) {
 			application.addListeners(lock);
 			try (ConfigurableApplicationContext context = application.run(springArgs.toArray(String[]::new))) {
@@ -58,17 +79,72 @@ public final class Launcher {
 				commandLine.setErr(err);
 				commandLine.setExecutionExceptionHandler(new OneLineErrors());
 				commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-				return commandLine.execute(commandArgs.toArray(String[]::new));
+				int exitCode = commandLine.execute(commandArgs.toArray(String[]::new));
+				return durable(context, exitCode, err);
 			}
 		}
-		catch (DataDirLock.DataDirLockedException ex) {
+		catch (DataDirUnusableException | DataDirWriteException ex) {
 			err.println("newsletter: " + ex.getMessage());
 			return ExitCodes.FAILED;
 		}
 		catch (RuntimeException ex) {
 			LoggerFactory.getLogger(Launcher.class).error("start-up failed", ex);
-			err.println("newsletter: cannot start: " + org.newsletter.Failures.oneLine(ex));
+			err.println("newsletter: " + StartFailures.oneLine(ex, dataDir.get()));
 			return ExitCodes.FAILED;
 		}
+	}
+
+	/**
+	 * Until Spring Boot configures logging from {@code logback-spring.xml} (once the data
+	 * directory is known), logback's default would print every start-up failure's stack trace
+	 * on the operator's terminal: nothing is logged before then, and the failure is reported in
+	 * one line.
+	 */
+	private static void quietUntilConfigured() {
+		if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+			logback.reset();
+		}
+	}
+
+	/**
+	 * Spring Boot prints logback's own warnings on the terminal: on a full disk, one per line
+	 * that could not be written to the log file, hundreds for one command. The command reports
+	 * the full disk itself, in one line. Runs as soon as Boot has configured logging.
+	 */
+	private static final class LogbackTroublesOffTerminal implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
+
+		@Override
+		public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+			if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+				var statuses = logback.getStatusManager();
+				statuses.getCopyOfStatusListenerList().stream()
+					.filter(OnConsoleStatusListener.class::isInstance)
+					.forEach(statuses::remove);
+			}
+		}
+
+		/** Just after Spring Boot's {@code LoggingApplicationListener}. */
+		@Override
+		public int getOrder() {
+			return LoggingApplicationListener.DEFAULT_ORDER + 1;
+		}
+	}
+
+	/**
+	 * A command that succeeded although a write of the database's files failed on the way (a
+	 * path that did not check its commit) still fails: the operator must not read "done".
+	 */
+	private static int durable(ConfigurableApplicationContext context, int exitCode, PrintWriter err) {
+		var failures = context.getBeanProvider(DataSource.class).stream().map(StorageFailures::of).flatMap(Optional::stream).findFirst();
+		if (exitCode == ExitCodes.OK && failures.isPresent() && failures.get().failed()) {
+			try {
+				failures.get().check();
+			}
+			catch (DataDirWriteException ex) {
+				err.println("newsletter: " + ex.getMessage());
+				return ExitCodes.FAILED;
+			}
+		}
+		return exitCode;
 	}
 }

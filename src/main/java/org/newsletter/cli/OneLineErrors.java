@@ -2,6 +2,7 @@ package org.newsletter.cli;
 
 import org.newsletter.BadInputException;
 import org.newsletter.Failures;
+import org.newsletter.config.DataDirWriteException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -19,6 +20,11 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
 			return ExitCodes.BAD_INPUT;
 		}
 		log.error("command failed", ex);
+		var storage = Failures.find(ex, DataDirWriteException.class);
+		if (storage != null) {
+			err.println("newsletter: " + storage.getMessage());
+			return ExitCodes.FAILED;
+		}
 		err.println("newsletter: " + Failures.oneLine(ex) + " (details in the log)");
 		return ExitCodes.FAILED;
 	}

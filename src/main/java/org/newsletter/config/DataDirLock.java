@@ -1,7 +1,6 @@
 package org.newsletter.config;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -25,6 +24,8 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 
 	private static final String LOCK_FILE = "newsletter.lock";
 
+	private static final String HSQLDB_FILE = "jdbc:hsqldb:file:";
+
 	private final boolean reset;
 
 	private FileChannel channel;
@@ -44,8 +45,15 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 
 	@Override
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
-		Path dataDir = Path.of(event.getEnvironment().getProperty("newsletter.data-dir", "./data"));
+		var environment = event.getEnvironment();
+		Path dataDir = Path.of(environment.getProperty("newsletter.data-dir", "./data"));
 		acquire(dataDir);
+		String url = environment.getProperty("spring.datasource.url", "");
+		if (url.startsWith(HSQLDB_FILE)) {
+			String archive = environment.getProperty("newsletter.archive-dir");
+			LostDatabase.check(dataDir, Path.of(url.substring(HSQLDB_FILE.length()).split(";", 2)[0]),
+					archive != null && !archive.isBlank() ? Path.of(archive) : dataDir.resolve("archive"));
+		}
 	}
 
 	void acquire(Path dataDir) {
@@ -74,7 +82,8 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 			channel.force(false);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("cannot lock the data directory " + dataDir, ex);
+			throw new DataDirWriteException("cannot use the data directory " + dataDir.toAbsolutePath().normalize() + ": "
+					+ DataDirWriteException.reason(ex), ex);
 		}
 	}
 
@@ -104,7 +113,7 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 	}
 
 	/** The data directory is held by another process. */
-	public static class DataDirLockedException extends RuntimeException {
+	public static class DataDirLockedException extends DataDirUnusableException {
 
 		public DataDirLockedException(String message) {
 			super(message);

@@ -1,5 +1,7 @@
 package org.newsletter.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -14,6 +16,7 @@ import org.newsletter.feed.EntryText;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -68,6 +71,32 @@ public record NewsletterProperties(
 		@DefaultValue @Valid Dkim dkim,
 		@DefaultValue @Valid Serve serve) {
 
+	/** Checks what a bean-validation annotation cannot say in one line. */
+	public NewsletterProperties {
+		checkBaseUrl(baseUrl);
+	}
+
+	/**
+	 * Every List-Unsubscribe header and "view in browser" link is made from it, so a value that
+	 * is not an absolute http(s) URL would break them all, silently.
+	 */
+	private static void checkBaseUrl(String baseUrl) {
+		String problem;
+		try {
+			var uri = new URI(baseUrl);
+			problem = !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) ? "it is not an http(s) URL"
+					: uri.getHost() == null ? "it has no host"
+					: uri.getRawQuery() != null || uri.getRawFragment() != null ? "it has a query or fragment" : null;
+		}
+		catch (URISyntaxException | NullPointerException ex) {
+			problem = "it is not a URL";
+		}
+		if (problem != null) {
+			throw new IllegalArgumentException("newsletter.base-url must be the absolute http(s) address of the archive and "
+					+ "unsubscribe pages, e.g. https://news.example.org; '" + baseUrl + "' is not (" + problem + ")");
+		}
+	}
+
 	/** The outbox folder, {@code <data-dir>/outbox} unless set. */
 	public Path outbox() {
 		return outboxDir != null ? outboxDir : dataDir.resolve("outbox");
@@ -106,12 +135,15 @@ public record NewsletterProperties(
 	 * @param connections SMTP connections used at once
 	 * @param rateLimit messages per second over all connections; 0 for no limit
 	 * @param retry how temporary SMTP failures are retried
+	 * @param freeSpaceReserve free space the data directory (HSQLDB) must keep beyond what the
+	 *     send's records need (about 2 KB a message) for a send to begin
 	 */
 	public record Send(
 			@DefaultValue("500") @Min(1) int chunkSize,
 			@DefaultValue("4") @Min(1) int connections,
 			@DefaultValue("0") @Min(0) double rateLimit,
-			@DefaultValue @Valid Retry retry) {
+			@DefaultValue @Valid Retry retry,
+			@DefaultValue("64MB") @NotNull DataSize freeSpaceReserve) {
 	}
 
 	/**

@@ -8,7 +8,9 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import org.newsletter.config.DataDirSpace;
 import org.newsletter.config.NewsletterProperties;
+import org.newsletter.config.StorageFailures;
 import org.newsletter.delivery.DeliveryRecorder;
 import org.newsletter.delivery.DeliveryRepository;
 import org.newsletter.delivery.DeliveryWriter;
@@ -182,10 +184,14 @@ public class WeeklyDigestJobConfig {
 	@StepScope
 	Partitioner subscriberRanges(@Value("#{stepExecution}") StepExecution step, SubscriberRepository subscribers,
 			RunIssue runIssue, DeliveryRepository deliveries, MessageSenders senders,
-			NewsletterProperties properties) {
+			NewsletterProperties properties, DataSource dataSource) {
 		int chunkSize = properties.send().chunkSize();
 		Issue issue = runIssue.of(step);
-		step.getExecutionContext().putLong(RunReport.PENDING, deliveries.countPending(issue.id()));
+		long pending = deliveries.countPending(issue.id());
+		step.getExecutionContext().putLong(RunReport.PENDING, pending);
+		if (StorageFailures.of(dataSource).isPresent()) { // the HSQLDB files are in the data directory
+			DataDirSpace.checkRoomFor(properties.dataDir(), pending, properties.send().freeSpaceReserve());
+		}
 		step.getExecutionContext().putString(RunReport.DESTINATION,
 				DigestParameters.of(step.getJobParameters()).outbox() || !senders.smtpConfigured()
 						? "the outbox folder " + senders.outbox(issue.id()) : "SMTP");

@@ -1,0 +1,116 @@
+package org.newsletter.config;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxy;
+import ch.qos.logback.core.AppenderBase;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hears the database's files failing to be written, which HSQLDB does not report to the
+ * statement that needed them. HSQLDB buffers a commit's lines for its {@code .log} file and
+ * flushes and syncs them once the commit is decided; an {@code IOException} there (disk full,
+ * file size limit, read-only file system) is only logged, and the commit is reported done
+ * ({@code ScriptWriterBase.forceSync}; {@code TransactionManagerCommon}: "data commit logging
+ * failed"). With its default {@code hsqldb.extlog=0} it is not even logged: on a full disk
+ * {@code subscribers remove} said "unsubscribed", exit 0, and the change was gone at the next
+ * start. The data source turns the engine's event log on ({@code hsqldb.extlog=2}, in
+ * {@code application.yml}); this appender, on the engine's loggers, keeps the first such
+ * failure, and {@link DurableWrites} fails every write that follows it, the one whose commit
+ * could not be written first.
+ */
+public final class StorageFailures extends AppenderBase<ILoggingEvent> {
+
+	/** HSQLDB names its engine loggers {@code hsqldb.db.<database>...}. */
+	static final String ENGINE_LOGGER = "hsqldb.db";
+
+	private final Path dataDir;
+
+	private volatile DataDirWriteException failure;
+
+	StorageFailures(Path dataDir) {
+		this.dataDir = dataDir.toAbsolutePath().normalize();
+		setName("storage-failures");
+	}
+
+	/** Listens to the engine's loggers of the running logback context. */
+	static StorageFailures listening(Path dataDir) {
+		var failures = new StorageFailures(dataDir);
+		if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+			failures.setContext(context);
+			failures.start();
+			context.getLogger(ENGINE_LOGGER).addAppender(failures);
+		}
+		return failures;
+	}
+
+	/** The failures heard for {@code dataSource}: empty unless it is the checked HSQLDB file database. */
+	public static Optional<StorageFailures> of(DataSource dataSource) {
+		return dataSource instanceof DurableWrites.Checked checked ? Optional.of(checked.failures()) : Optional.empty();
+	}
+
+	/** @throws DataDirWriteException when a file of the database could not be written since start */
+	public void check() {
+		DataDirWriteException seen = failure;
+		if (seen != null) {
+			throw new DataDirWriteException(seen.getMessage(), seen.getCause());
+		}
+	}
+
+	/**
+	 * What a database error means to the operator: an error after the files could not be
+	 * written (HSQLDB's own, "Data File size limit is reached", does not say why) is that
+	 * failure; any other error is itself.
+	 */
+	Throwable explain(Throwable error) {
+		DataDirWriteException seen = failure;
+		if (seen != null && error instanceof SQLException) {
+			return new DataDirWriteException(seen.getMessage(), error);
+		}
+		return error;
+	}
+
+	/** Whether a write of the database's files has failed since start. */
+	public boolean failed() {
+		return failure != null;
+	}
+
+	@Override
+	protected void append(ILoggingEvent event) {
+		if (failure != null || !event.getLevel().isGreaterOrEqual(Level.WARN)) {
+			return;
+		}
+		IOException cause = ioCause(event.getThrowableProxy());
+		if (cause != null) {
+			failure = new DataDirWriteException(DataDirWriteException.describe(dataDir, cause), cause);
+		}
+	}
+
+	/** The innermost {@code IOException} of a logged throwable; {@code null} when there is none. */
+	private static IOException ioCause(IThrowableProxy proxy) {
+		IOException found = null;
+		for (IThrowableProxy p = proxy; p != null; p = p.getCause()) {
+			if (p instanceof ThrowableProxy real && real.getThrowable() instanceof IOException io) {
+				found = io;
+			}
+		}
+		return found;
+	}
+
+	@Override
+	public void stop() {
+		super.stop();
+		if (getContext() instanceof LoggerContext context) {
+			context.getLogger(ENGINE_LOGGER).detachAppender(this);
+		}
+	}
+}
