@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +45,11 @@ class ServeEndToEndTests {
 
 	/** Escaping is proved on the newsletter's title, which serve shows on its pages. */
 	private static final String TITLE = "Tom & Jerry's <Weekly>";
+
+	/** Short, so the test sees slow clients cut off; few threads, so it sees them given back. */
+	private static final int REQUEST_TIMEOUT_SECONDS = 3;
+
+	private static final int THREADS = 80;
 
 	@TempDir
 	static Path dataDir;
@@ -77,7 +83,8 @@ class ServeEndToEndTests {
 		assertThat(second.exitCode()).as(second.toString()).isZero();
 
 		serve = CliProcess.start(dataDir, "serve", "--port=0", "--newsletter.data-dir=" + dataDir,
-				"--newsletter.feeds=" + dataDir.resolve("feeds.opml"), "--newsletter.title=" + TITLE);
+				"--newsletter.feeds=" + dataDir.resolve("feeds.opml"), "--newsletter.title=" + TITLE,
+				"--newsletter.serve.request-timeout=" + REQUEST_TIMEOUT_SECONDS + "s", "--newsletter.serve.threads=" + THREADS);
 		url = awaitUrl(serve);
 	}
 
@@ -187,6 +194,72 @@ class ServeEndToEndTests {
 
 	@Test
 	@Order(7)
+	@Timeout(20)
+	void aBodyLongerThanAnyFormIsRefusedWithoutWaitingForIt() throws Exception {
+		// 100 MB announced, 17 bytes sent: the answer must not wait for the rest.
+		try (var socket = new Socket(url.getHost(), url.getPort())) {
+			socket.setSoTimeout(5_000);
+			socket.getOutputStream().write(("POST /" + path(unsubscribeUrl("ada@example.org")) + " HTTP/1.1\r\nHost: "
+					+ url.getAuthority() + "\r\nContent-Length: 100000000\r\n\r\nList-Unsubscribe=")
+				.getBytes(StandardCharsets.ISO_8859_1));
+
+			assertThat(status(new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1))).isEqualTo(413);
+		}
+	}
+
+	/**
+	 * Slow-loris: 50 clients trickling request headers and 20 trickling an unsubscribe body, one
+	 * byte a second, hold 70 of the 80 threads; a browser and a mail provider are answered at
+	 * once all the same. The slow ones are cut off after the request timeout, and their threads
+	 * come back: 70 more slow ones then fit beside the two prompt requests again (had the first
+	 * 70 kept their threads, 140 would not fit in 80 and the prompt requests would be refused).
+	 */
+	@Test
+	@Order(8)
+	@Timeout(40)
+	void slowClientsDelayNoOtherRequestAndAreCutOffAfterTheRequestTimeout() throws Exception {
+		String unsubscribe = "/" + path(unsubscribeUrl("ada@example.org"));
+		String slowHeaders = "GET /archive/ HTTP/1.1\r\nHost: " + url.getAuthority() + "\r\nX-Slow: ";
+		String slowBody = "POST " + unsubscribe + " HTTP/1.1\r\nHost: " + url.getAuthority()
+				+ "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 60000\r\n\r\nList-Unsubscribe=";
+		long started = System.nanoTime();
+		try (var slow = new SlowClients(url).open(50, slowHeaders).open(20, slowBody)) {
+			Thread.sleep(1000);
+
+			assertAnsweredPromptly(HttpRequest.newBuilder(url.resolve("archive/")).GET());
+			assertAnsweredPromptly(oneClick(unsubscribe));
+			assertThat(slow.disconnected()).as("slow clients cut off before the request timeout").isZero();
+
+			while (slow.disconnected() < slow.size()) {
+				Thread.sleep(200);
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - started))
+				.isBetween(Duration.ofSeconds(REQUEST_TIMEOUT_SECONDS), Duration.ofSeconds(REQUEST_TIMEOUT_SECONDS + 4));
+		}
+		try (var again = new SlowClients(url).open(20, slowHeaders).open(50, slowBody)) {
+			Thread.sleep(1000);
+
+			assertAnsweredPromptly(HttpRequest.newBuilder(url.resolve("archive/")).GET());
+			assertAnsweredPromptly(oneClick(unsubscribe));
+			assertThat(again.disconnected()).isZero();
+		}
+	}
+
+	private HttpRequest.Builder oneClick(String target) {
+		return HttpRequest.newBuilder(url.resolve(target.substring(1)))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click"));
+	}
+
+	private void assertAnsweredPromptly(HttpRequest.Builder request) throws Exception {
+		long started = System.nanoTime();
+		var response = http.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+	}
+
+	@Test
+	@Order(9)
 	void whileServeRunsNoOtherCommandOpensTheDataDirectory() {
 		var status = cli.run("status");
 
@@ -195,7 +268,7 @@ class ServeEndToEndTests {
 	}
 
 	@Test
-	@Order(8)
+	@Order(10)
 	void afterServeStopsTheDatabaseShowsOnlyTheOneClickUnsubscribe() throws Exception {
 		serve.stop();
 

@@ -12,6 +12,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.newsletter.feed.EntryText;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -178,9 +179,15 @@ public record NewsletterProperties(
 	 *
 	 * @param port the TCP port; 0 for any free one
 	 * @param bind the address listened on; {@code 0.0.0.0} for every interface
+	 * @param requestTimeout a request's headers and body must have arrived within this (whole
+	 *     seconds, at least 1), and a connection left idle this long is closed
+	 * @param threads at most this many requests are read or answered at once; a connection
+	 *     beyond them is closed unanswered
 	 */
 	public record Serve(
 			@DefaultValue("8080") @Min(0) @Max(65535) int port,
-			@DefaultValue("127.0.0.1") @NotBlank String bind) {
+			@DefaultValue("127.0.0.1") @NotBlank String bind,
+			@DefaultValue("20s") @NotNull @DurationMin(seconds = 1) Duration requestTimeout,
+			@DefaultValue("200") @Min(1) int threads) {
 	}
 }

@@ -29,7 +29,7 @@ final class UnsubscribePage {
 
 	private static final Logger log = LoggerFactory.getLogger(UnsubscribePage.class);
 
-	/** More than any form or one-click body; a longer body is refused unread. */
+	/** More than any form or one-click body; a longer body is refused, unread when its length says so. */
 	private static final int MAX_BODY = 64 * 1024;
 
 	private final UnsubscribeLinks links;
@@ -62,7 +62,7 @@ final class UnsubscribePage {
 			Pages.methodNotAllowed(exchange, "GET, HEAD, POST", lang);
 			return;
 		}
-		if (post && !drained(exchange.getRequestBody())) {
+		if (post && (declaredTooLarge(exchange) || !drained(exchange.getRequestBody()))) {
 			Pages.send(exchange, 413, page("Request too large", "<p>That request is too large.</p>"));
 			return;
 		}
@@ -117,6 +117,13 @@ final class UnsubscribePage {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/** Whether {@code Content-Length} already says more than {@link #MAX_BODY}: then none of it is read. */
+	private static boolean declaredTooLarge(HttpExchange exchange) {
+		String length = exchange.getRequestHeaders().getFirst("Content-Length");
+		// The JDK server has already refused a length that is not a number.
+		return length != null && Long.parseLong(length.trim()) > MAX_BODY;
 	}
 
 	/** Reads the body to its end, up to {@link #MAX_BODY}; false when it is longer. */

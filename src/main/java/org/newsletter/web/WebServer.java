@@ -9,11 +9,14 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -36,7 +39,8 @@ public final class WebServer implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(WebServer.class);
 
-	private static final int THREADS = 4;
+	/** Longer than any page of ours takes to make and a client on a slow line takes to read it. */
+	private static final int MAX_RESPONSE_SECONDS = 60;
 
 	private final HttpServer server;
 
@@ -60,12 +64,7 @@ public final class WebServer implements AutoCloseable {
 		this.lang = properties.locale().toLanguageTag();
 		this.archive = new ArchiveFiles(properties.archive(), lang);
 		this.unsubscribe = unsubscribe;
-		var threads = new AtomicInteger();
-		this.pool = Executors.newFixedThreadPool(THREADS, task -> {
-			var thread = new Thread(task, "serve-" + threads.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.pool = requestThreads(properties.serve().threads());
 		server.setExecutor(pool);
 		server.createContext("/", this::handle);
 	}
@@ -77,14 +76,47 @@ public final class WebServer implements AutoCloseable {
 	 */
 	public static WebServer start(InetSocketAddress address, NewsletterProperties properties, UnsubscribeLinks links,
 			SubscriberRepository subscribers, Clock clock, Consumer<String> report) throws IOException {
-		// A client that sends its request or reads the answer slowly is cut off rather than holding a thread.
-		System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "30"));
-		System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "60"));
+		limitSlowClients(properties.serve().requestTimeout());
 		var page = new UnsubscribePage(links, subscribers, clock, properties.title(), properties.locale().toLanguageTag(),
 				report);
 		var web = new WebServer(HttpServer.create(address, 50), properties, page);
 		web.server.start();
 		return web;
+	}
+
+	/**
+	 * The JDK server reads a request's headers and body on a thread of the executor, from the
+	 * first byte on (seen on JDK 17.0.15: its dispatcher hands a connection over as soon as it is
+	 * readable), so a client that trickles them holds that thread (slow-loris). Its own
+	 * limits cut such a client off: a request (headers and body) must have arrived within
+	 * {@code maxReqTime} seconds of its first byte, and the answer must be written within
+	 * {@code maxRspTime} seconds of the request's last, or the connection is closed, which also
+	 * ends a handler's blocked read (checked every second); a connection that says nothing, or
+	 * nothing more after an answer, is closed after {@code idleInterval} seconds (checked every
+	 * ten) without holding a thread meanwhile. They are system properties that
+	 * {@code sun.net.httpserver.ServerConfig} reads once, when the first server of the JVM is
+	 * created: in {@code serve} that is this one, so they are set just before it.
+	 */
+	private static void limitSlowClients(Duration requestTimeout) {
+		long seconds = Math.max(1, requestTimeout.plusMillis(999).toSeconds());
+		System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(seconds));
+		System.setProperty("sun.net.httpserver.idleInterval", Long.toString(seconds));
+		System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(MAX_RESPONSE_SECONDS));
+	}
+
+	/**
+	 * Up to {@code max} threads, made as requests come and dropped after a minute idle. A request
+	 * is handed over, never queued behind slow ones: with every thread busy the executor refuses
+	 * it, and the JDK server closes that connection unanswered, until the request timeout frees
+	 * a thread.
+	 */
+	private static ExecutorService requestThreads(int max) {
+		var threads = new AtomicInteger();
+		return new ThreadPoolExecutor(0, max, 1, TimeUnit.MINUTES, new SynchronousQueue<>(), task -> {
+			var thread = new Thread(task, "serve-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		}, new RefusedRequests(max));
 	}
 
 	/** Where it answers, e.g. {@code http://127.0.0.1:8080/}, with the base URL's path. */
