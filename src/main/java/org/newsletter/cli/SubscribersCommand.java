@@ -2,6 +2,9 @@ package org.newsletter.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -40,11 +43,13 @@ class SubscribersCommand implements Runnable {
 			description = {
 					"The header row names the columns, in any case: email (required), name, status (active or",
 					"unsubscribed; without a status header, a third field is the status). Other columns are kept as",
-					"attributes. UTF-8 with or without a byte-order mark; RFC 4180 quoting.",
+					"attributes. UTF-8 with or without a byte-order mark; a file that is not UTF-8 is read as",
+					"Windows-1252 (with a notice) unless --encoding says otherwise. RFC 4180 quoting.",
 					"Existing subscribers are updated, never duplicated; someone who unsubscribed stays so unless the",
 					"line says active and --resubscribe is given. Each rejected line is reported with its number,",
 					"value and reason; the good lines are kept. An import that was interrupted (killed, or failed)",
-					"is finished by running the same command again on the unchanged file.",
+					"is finished by running the same command again on the unchanged file. --replace unsubscribes",
+					"nobody when a line's address could not be read (a broken line, or bytes that are not text).",
 					"Exit code 0 when every line was imported, 2 when some were rejected or the file is unusable." },
 			footer = { "", "Examples:", "  ./newsletter subscribers import list.csv",
 					"  ./newsletter subscribers import list.csv --replace --dry-run" })
@@ -64,6 +69,11 @@ class SubscribersCommand implements Runnable {
 				description = "Re-activate unsubscribed subscribers whose line says status active.")
 		boolean resubscribe;
 
+		@Option(names = "--encoding", paramLabel = "CHARSET",
+				description = "The file's charset (e.g. UTF-8, windows-1252, ISO-8859-15); a line with bytes that are "
+						+ "not text in it is rejected. Default: UTF-8, or Windows-1252 when the file is not UTF-8.")
+		String encoding;
+
 		@Spec
 		CommandSpec spec;
 
@@ -77,17 +87,38 @@ class SubscribersCommand implements Runnable {
 		public Integer call() {
 			PrintWriter out = spec.commandLine().getOut();
 			PrintWriter err = spec.commandLine().getErr();
-			var report = subscriberImport.importFile(file, new SubscriberImport.Options(dryRun, replace, resubscribe),
-					out, rejected -> err.println(file + ": " + rejected));
+			var options = new SubscriberImport.Options(dryRun, replace, resubscribe, charset());
+			var report = subscriberImport.importFile(file, options, out, err,
+					rejected -> err.println(file + ": " + rejected));
 			err.flush();
 			out.println(report.summary());
-			if (replace) {
+			if (replace && report.unreadLines() > 0) {
+				err.println("newsletter: --replace " + (dryRun ? "would unsubscribe" : "unsubscribed") + " nobody: the address on "
+						+ report.unreadLines() + (report.unreadLines() == 1 ? " line" : " lines")
+						+ " could not be read (" + (report.unreadLines() == 1 ? "line " : "the first on line ")
+						+ report.firstUnreadLine() + "); correct the file and import it again");
+				err.flush();
+			}
+			else if (replace) {
 				out.println(report.unsubscribed() + (dryRun ? " would be" : "") + " unsubscribed: not in the file");
 			}
 			if (dryRun) {
 				out.println("Dry run: nothing was changed.");
 			}
 			return report.rejected() == 0 ? ExitCodes.OK : ExitCodes.BAD_INPUT;
+		}
+
+		private Charset charset() {
+			if (encoding == null) {
+				return null;
+			}
+			try {
+				return Charset.forName(encoding.strip());
+			}
+			catch (IllegalCharsetNameException | UnsupportedCharsetException ex) {
+				throw new ParameterException(spec.commandLine(), "--encoding: unknown charset '" + encoding
+						+ "' (e.g. UTF-8, windows-1252, ISO-8859-15)");
+			}
 		}
 	}
 

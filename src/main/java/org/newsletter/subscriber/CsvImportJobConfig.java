@@ -1,5 +1,6 @@
 package org.newsletter.subscriber;
 
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -20,7 +21,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * The subscriber-import job: a chunk step reads the CSV file, checks each line and merges it
  * (restartable: a killed import run again goes on after the last committed chunk), then a
- * tasklet applies {@code --replace} and puts the counts in the job's context.
+ * tasklet applies {@code --replace} and puts the counts in the job's context. {@code --replace}
+ * unsubscribes nobody when a line's address could not be read: that line may name anyone.
  */
 @Configuration(proxyBeanMethods = false)
 class CsvImportJobConfig {
@@ -33,6 +35,8 @@ class CsvImportJobConfig {
 
 	static final String FILE = "file";
 
+	static final String ENCODING = "encoding";
+
 	static final String DRY_RUN = "dryRun";
 
 	static final String REPLACE = "replace";
@@ -40,6 +44,10 @@ class CsvImportJobConfig {
 	static final String RESUBSCRIBE = "resubscribe";
 
 	static final String UNSUBSCRIBED = "unsubscribedByReplace";
+
+	static final String UNREAD_LINES = "unreadLines";
+
+	static final String FIRST_UNREAD_LINE = "firstUnreadLine";
 
 	private static final int CHUNK = 1000;
 
@@ -62,8 +70,9 @@ class CsvImportJobConfig {
 
 	@Bean
 	@StepScope
-	CsvRowReader csvRowReader(@Value("#{jobParameters['" + FILE + "']}") String file) {
-		return new CsvRowReader(Path.of(file));
+	CsvRowReader csvRowReader(@Value("#{jobParameters['" + FILE + "']}") String file,
+			@Value("#{jobParameters['" + ENCODING + "']}") String encoding) {
+		return new CsvRowReader(Path.of(file), Charset.forName(encoding));
 	}
 
 	@Bean
@@ -77,11 +86,16 @@ class CsvImportJobConfig {
 
 	@Bean
 	Step importFinishStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			SubscriberRepository subscribers, Clock clock) {
+			SubscriberRepository subscribers, ImportLineRepository lines, Clock clock) {
 		return new StepBuilder(FINISH_STEP, jobRepository).tasklet((contribution, chunkContext) -> {
 			StepExecution step = contribution.getStepExecution();
 			JobParameters parameters = step.getJobParameters();
-			if (flag(parameters, REPLACE)) {
+			var unread = flag(parameters, REPLACE) ? lines.unread(importId(step)) : null;
+			if (unread != null && unread.lines() > 0) {
+				step.getJobExecution().getExecutionContext().putLong(UNREAD_LINES, unread.lines());
+				step.getJobExecution().getExecutionContext().putLong(FIRST_UNREAD_LINE, unread.first());
+			}
+			else if (flag(parameters, REPLACE)) {
 				int absent = subscribers.unsubscribeAbsent(importId(step), !flag(parameters, DRY_RUN), clock.instant());
 				step.getJobExecution().getExecutionContext().putInt(UNSUBSCRIBED, absent);
 			}

@@ -2,9 +2,10 @@ package org.newsletter.subscriber;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.Reader;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Splits CSV text into records, one at a time: RFC 4180 fields (quoted fields may hold commas,
@@ -15,13 +16,29 @@ import java.util.List;
  * (a hand-written {@code =HYPERLINK("…","…")} stays one cell), and text after a closing quote
  * belongs to the field. Only a quote that never closes is an error, reported at the line where
  * its record starts. Commons CSV reads the same files strictly, and would reject those lines.
+ * <p>
+ * Bytes that are not text in the file's charset ({@link DecodedText#UNDECODABLE}) stand in
+ * their field as {@code U+FFFD}, and the record says which fields hold some: the record keeps
+ * its place and the records after it are read as usual.
  */
 final class CsvRecords implements Closeable {
 
-	private static final int EOF = -1;
+	private static final int EOF = DecodedText.EOF;
 
-	/** One record and the line it starts on. */
-	record Record(long line, List<String> fields) {
+	private static final int UNDECODABLE = DecodedText.UNDECODABLE;
+
+	private static final int NOTHING = Integer.MIN_VALUE;
+
+	/**
+	 * One record and the line it starts on.
+	 *
+	 * @param undecodable the indexes of the fields that hold bytes not text in the charset
+	 */
+	record Record(long line, List<String> fields, Set<Integer> undecodable) {
+
+		Record(long line, List<String> fields) {
+			this(line, fields, Set.of());
+		}
 	}
 
 	/** A quote that never closes; the rest of the file cannot be split. */
@@ -39,13 +56,17 @@ final class CsvRecords implements Closeable {
 		}
 	}
 
-	private final Reader in;
+	private final DecodedText in;
 
 	private long line = 1;
 
-	private int pushedBack = EOF - 1;
+	private int pushedBack = NOTHING;
 
-	CsvRecords(Reader in) {
+	private int fieldIndex;
+
+	private Set<Integer> undecodable;
+
+	CsvRecords(DecodedText in) {
 		this.in = in;
 	}
 
@@ -68,17 +89,33 @@ final class CsvRecords implements Closeable {
 			unread(c);
 			long start = line;
 			List<String> fields = new ArrayList<>();
+			undecodable = null;
 			int end;
 			do {
+				fieldIndex = fields.size();
 				StringBuilder field = new StringBuilder();
 				end = readField(field, start);
 				fields.add(field.toString());
 			}
 			while (end == ',');
 			if (fields.size() > 1 || !fields.get(0).isBlank()) {
-				return new Record(start, fields);
+				return new Record(start, fields, undecodable == null ? Set.of() : Set.copyOf(undecodable));
 			}
 		}
+	}
+
+	/** Reads on, without splitting, to the start of line {@code target}; false when the text ends first. */
+	boolean skipTo(long target) throws IOException {
+		while (line < target) {
+			int c = read();
+			if (c == EOF) {
+				return false;
+			}
+			if (c == '\r' || c == '\n') {
+				lineBreak(c);
+			}
+		}
+		return true;
 	}
 
 	/** Reads one field into {@code field}; returns what ended it: ',', '\n' or EOF. */
@@ -99,7 +136,7 @@ final class CsvRecords implements Closeable {
 				else if (c == '\r' || c == '\n') {
 					c = lineBreak(c);
 				}
-				field.append((char) c);
+				append(field, c);
 			}
 		}
 		while (true) {
@@ -111,24 +148,35 @@ final class CsvRecords implements Closeable {
 				return '\n';
 			}
 			if (c == '"') {
-				field.append(restOfLine(c));
+				restOfLine(field, c);
 				return endOfLine(read()) ? '\n' : EOF;
 			}
-			field.append((char) c);
+			append(field, c);
 			c = read();
 		}
 	}
 
-	/** The characters from {@code first} up to the end of the line, not consuming the line break. */
-	private String restOfLine(int first) throws IOException {
-		StringBuilder text = new StringBuilder();
+	private void append(StringBuilder field, int c) {
+		if (c == UNDECODABLE) {
+			field.append('\uFFFD');
+			if (undecodable == null) {
+				undecodable = new HashSet<>();
+			}
+			undecodable.add(fieldIndex);
+		}
+		else {
+			field.append((char) c);
+		}
+	}
+
+	/** Appends the characters from {@code first} up to the end of the line, not consuming the line break. */
+	private void restOfLine(StringBuilder field, int first) throws IOException {
 		int c = first;
 		while (c != EOF && c != '\r' && c != '\n') {
-			text.append((char) c);
+			append(field, c);
 			c = read();
 		}
 		unread(c);
-		return text.toString();
 	}
 
 	/** Consumes a line break starting with {@code c}; false at the end of the input. */
@@ -153,9 +201,9 @@ final class CsvRecords implements Closeable {
 	}
 
 	private int read() throws IOException {
-		if (pushedBack != EOF - 1) {
+		if (pushedBack != NOTHING) {
 			int c = pushedBack;
-			pushedBack = EOF - 1;
+			pushedBack = NOTHING;
 			return c;
 		}
 		return in.read();

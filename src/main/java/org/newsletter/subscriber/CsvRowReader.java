@@ -1,11 +1,7 @@
 package org.newsletter.subscriber;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -21,16 +17,18 @@ import org.newsletter.BadInputException;
 import org.springframework.batch.infrastructure.item.support.AbstractItemCountingItemStreamItemReader;
 
 /**
- * Reads a subscriber CSV file ({@link CsvRecords}: RFC 4180, read leniently; UTF-8 with or
- * without a byte-order mark; CRLF or LF) one record at a time, so memory does not
+ * Reads a subscriber CSV file ({@link CsvRecords}: RFC 4180, read leniently; in the charset
+ * given, a UTF-8 byte-order mark skipped; CRLF or LF) one record at a time, so memory does not
  * grow with the file. The header row names the columns, in any case: {@code email} (required),
  * {@code name}, {@code status}; the columns an export adds ({@code created}, {@code updated},
  * {@code unsubscribed_at}) are skipped and every other column is an attribute, named by its
  * header in lower case with spaces as {@code _} ({@code Home City} is {@code home_city}).
  * <p>
  * Restartable: the framework stores how many records were read and a restarted step skips
- * them. A record that cannot be split (an unterminated quote) is returned as an unreadable row
- * and ends the file.
+ * them. A line that cannot be read is returned as a row with its problem, at its own line, and
+ * the lines after it are read: bytes that are not text in the charset spoil only their record;
+ * a quote that never closes (it runs to the end of the file) spoils the line it opens on, and
+ * reading starts again on the next line.
  */
 class CsvRowReader extends AbstractItemCountingItemStreamItemReader<CsvRow> {
 
@@ -47,14 +45,15 @@ class CsvRowReader extends AbstractItemCountingItemStreamItemReader<CsvRow> {
 
 	private final Path file;
 
+	private final Charset charset;
+
 	private CsvRecords records;
 
 	private Columns columns;
 
-	private boolean ended;
-
-	CsvRowReader(Path file) {
+	CsvRowReader(Path file, Charset charset) {
 		this.file = file;
+		this.charset = charset;
 		setName("csv");
 	}
 
@@ -97,9 +96,9 @@ class CsvRowReader extends AbstractItemCountingItemStreamItemReader<CsvRow> {
 	}
 
 	/** Checks that {@code file} can be read and has an {@code email} column; the one-line error otherwise. */
-	static void checkHeader(Path file) {
-		try (CsvRecords records = open(file)) {
-			header(records, file);
+	static void checkHeader(Path file, Charset charset) {
+		try (CsvRecords records = open(file, charset)) {
+			header(records, file, charset);
 		}
 		catch (IOException ex) {
 			throw unreadable(file, ex);
@@ -108,27 +107,21 @@ class CsvRowReader extends AbstractItemCountingItemStreamItemReader<CsvRow> {
 
 	@Override
 	protected void doOpen() throws IOException {
-		records = open(file);
-		columns = header(records, file);
-		ended = false;
+		records = open(file, charset);
+		columns = header(records, file, charset);
 	}
 
 	@Override
 	protected CsvRow doRead() throws IOException {
-		if (ended) {
-			return null;
-		}
 		CsvRecords.Record record;
 		try {
 			record = records.next();
 		}
 		catch (CsvRecords.UnterminatedQuoteException ex) {
-			ended = true;
+			records.close();
+			records = open(file, charset);
+			records.skipTo(ex.line() + 1);
 			return CsvRow.unreadable(ex.line(), "unterminated quote");
-		}
-		catch (CharacterCodingException ex) {
-			ended = true;
-			return CsvRow.unreadable(records.line(), "not UTF-8 text");
 		}
 		if (record == null) {
 			return null;
@@ -140,8 +133,12 @@ class CsvRowReader extends AbstractItemCountingItemStreamItemReader<CsvRow> {
 		}
 		Map<String, String> attributes = new LinkedHashMap<>();
 		columns.attributes().forEach((header, index) -> attributes.put(header, cell(fields, index)));
+		if (!record.undecodable().isEmpty()) {
+			return new CsvRow(record.line(), cell(fields, columns.email()), null, null, Map.of(), notText(charset),
+					!record.undecodable().contains(columns.email()));
+		}
 		return new CsvRow(record.line(), cell(fields, columns.email()), cell(fields, columns.name()),
-				cell(fields, columns.status()), attributes, null);
+				cell(fields, columns.status()), attributes);
 	}
 
 	@Override
@@ -156,28 +153,34 @@ class CsvRowReader extends AbstractItemCountingItemStreamItemReader<CsvRow> {
 		return index >= 0 && index < fields.size() ? SpreadsheetCells.restore(fields.get(index)) : "";
 	}
 
-	private static Columns header(CsvRecords records, Path file) throws IOException {
+	/** The reason given for a line with bytes that are not text in {@code charset}. */
+	static String notText(Charset charset) {
+		return "not " + charset.name() + " text";
+	}
+
+	private static Columns header(CsvRecords records, Path file, Charset charset) throws IOException {
 		CsvRecords.Record header;
 		try {
 			header = records.next();
 		}
-		catch (CsvRecords.UnterminatedQuoteException | CharacterCodingException ex) {
-			throw new BadInputException("subscriber file " + file + ", line 1: the header cannot be read: "
-					+ (ex instanceof CharacterCodingException ? "not UTF-8 text" : ex.getMessage()));
+		catch (CsvRecords.UnterminatedQuoteException ex) {
+			throw new BadInputException("subscriber file " + file + ", line " + ex.line() + ": the header cannot be read: "
+					+ ex.getMessage());
 		}
 		if (header == null) {
 			throw new BadInputException("subscriber file " + file + " is empty: it needs a header row with an 'email' column");
 		}
+		if (!header.undecodable().isEmpty()) {
+			throw new BadInputException("subscriber file " + file + ", line " + header.line()
+					+ ": the header cannot be read: " + notText(charset));
+		}
 		return Columns.of(header.fields(), file);
 	}
 
-	private static CsvRecords open(Path file) throws IOException {
+	private static CsvRecords open(Path file, Charset charset) throws IOException {
 		try {
 			var in = BOMInputStream.builder().setInputStream(Files.newInputStream(file)).get();
-			var decoder = StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT);
-			return new CsvRecords(new BufferedReader(new InputStreamReader(in, decoder), 65536));
+			return new CsvRecords(new DecodedText(in, charset));
 		}
 		catch (NoSuchFileException ex) {
 			throw new BadInputException("subscriber file " + file + " does not exist");

@@ -30,8 +30,16 @@ public sealed interface ImportLine {
 	 * @param value the address cell as printable text, for the report
 	 * @param presentKey the address key when the address itself is valid ({@code --replace} keeps
 	 * that subscriber), else {@code null}
+	 * @param addressUnread whether the line's address could not be read at all (the line could
+	 * not be split, or its address holds bytes that are not text): it may name anyone, so
+	 * {@code --replace} unsubscribes nobody
 	 */
-	record Rejected(long line, String value, String reason, String presentKey) implements ImportLine {
+	record Rejected(long line, String value, String reason, String presentKey, boolean addressUnread)
+			implements ImportLine {
+
+		Rejected(long line, String value, String reason, String presentKey) {
+			this(line, value, reason, presentKey, false);
+		}
 
 		@Override
 		public String toString() {

@@ -6,7 +6,8 @@ import java.util.Map;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
- * Checks one CSV line on its own: readable, no line break or control character in any field,
+ * Checks one CSV line on its own: readable (a line that is not keeps its address for
+ * {@code --replace} when that cell could be read), no line break or control character in any field,
  * a known status, a valid address (normalised), a name that fits. Never throws for bad data:
  * a bad line becomes a {@link ImportLine.Rejected} with the reason.
  */
@@ -19,7 +20,8 @@ class ImportLineProcessor implements ItemProcessor<CsvRow, ImportLine> {
 	@Override
 	public ImportLine process(CsvRow row) {
 		if (row.problem() != null) {
-			return new ImportLine.Rejected(row.line(), "", row.problem(), null);
+			return new ImportLine.Rejected(row.line(), printable(row.email()), row.problem(),
+					row.addressRead() ? keyOrNull(row.email()) : null, !row.addressRead());
 		}
 		String value = printable(row.email());
 		String key = keyOrNull(row.email());

@@ -22,6 +22,9 @@ class ImportLineRepository {
 
 	static final String REJECTED = "rejected";
 
+	/** A rejected line whose address could not be read at all ({@link ImportLine.Rejected#addressUnread()}). */
+	static final String UNREAD = "unreadable";
+
 	private static final long DELETE_BATCH = 20_000;
 
 	private final JdbcClient jdbc;
@@ -33,7 +36,7 @@ class ImportLineRepository {
 		this.batch = batch;
 	}
 
-	/** One line's outcome: {@code added}, {@code updated}, {@code unchanged} or {@code rejected}. */
+	/** One line's outcome: {@code added}, {@code updated}, {@code unchanged}, {@code rejected} or {@code unreadable}. */
 	record Outcome(long line, String emailKey, String presentKey, String outcome, String value, String reason) {
 	}
 
@@ -43,6 +46,10 @@ class ImportLineRepository {
 		long imported() {
 			return added + updated + unchanged;
 		}
+	}
+
+	/** How many rejected lines' addresses could not be read, and the first of them (0 when none). */
+	record Unread(long lines, long first) {
 	}
 
 	/** The lines of this import that already brought one of these address keys, by key. */
@@ -80,21 +87,28 @@ class ImportLineRepository {
 		jdbc.sql("SELECT outcome, COUNT(*) AS n FROM subscriber_import_line WHERE import_id = ? GROUP BY outcome")
 			.param(importId)
 			.query(rs -> {
-				int index = List.of("added", "updated", "unchanged", REJECTED).indexOf(rs.getString("outcome"));
-				counts[index] = rs.getLong("n");
+				int index = List.of("added", "updated", "unchanged", REJECTED, UNREAD).indexOf(rs.getString("outcome"));
+				counts[Math.min(index, 3)] += rs.getLong("n");
 			});
 		return new Counts(counts[0], counts[1], counts[2], counts[3]);
+	}
+
+	Unread unread(long importId) {
+		return jdbc.sql("SELECT COUNT(*), COALESCE(MIN(line), 0) FROM subscriber_import_line WHERE import_id = ? AND outcome = ?")
+			.params(importId, UNREAD)
+			.query((rs, row) -> new Unread(rs.getLong(1), rs.getLong(2)))
+			.single();
 	}
 
 	/** The rejected lines in file order, streamed. */
 	void forEachRejection(long importId, Consumer<ImportLine.Rejected> action) {
 		jdbc.sql("""
-				SELECT line, value, reason, present_key FROM subscriber_import_line
-				WHERE import_id = ? AND outcome = 'rejected' ORDER BY line""")
+				SELECT line, value, reason, present_key, outcome FROM subscriber_import_line
+				WHERE import_id = ? AND outcome IN ('rejected', 'unreadable') ORDER BY line""")
 			.param(importId)
 			.query(rs -> {
 				action.accept(new ImportLine.Rejected(rs.getLong("line"), rs.getString("value"), rs.getString("reason"),
-						rs.getString("present_key")));
+						rs.getString("present_key"), UNREAD.equals(rs.getString("outcome"))));
 			});
 	}
 

@@ -82,7 +82,8 @@ class ImportLineWriter implements ItemWriter<ImportLine> {
 	}
 
 	private static ImportLineRepository.Outcome rejection(ImportLine.Rejected line) {
-		return new ImportLineRepository.Outcome(line.line(), null, line.presentKey(), ImportLineRepository.REJECTED,
-				line.value(), line.reason());
+		return new ImportLineRepository.Outcome(line.line(), null, line.presentKey(),
+				line.addressUnread() ? ImportLineRepository.UNREAD : ImportLineRepository.REJECTED, line.value(),
+				line.reason());
 	}
 }

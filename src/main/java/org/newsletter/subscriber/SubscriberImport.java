@@ -2,7 +2,9 @@ package org.newsletter.subscriber;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -26,6 +28,9 @@ import org.springframework.stereotype.Component;
  * Runs the subscriber-import job for a file. The same command on the same, unchanged file
  * after an import was interrupted (failed, or left started by a killed process) finishes that
  * import instead of starting over: the lines already committed are not read again.
+ * <p>
+ * Before anything changes, the whole file is checked to be UTF-8 (unless the charset is given):
+ * a file that is not is read as Windows-1252, and the operator is told so in one line.
  */
 @Component
 public class SubscriberImport {
@@ -56,16 +61,29 @@ public class SubscriberImport {
 		this.clock = clock;
 	}
 
-	/** How to import. */
-	public record Options(boolean dryRun, boolean replace, boolean resubscribe) {
+	/**
+	 * How to import.
+	 *
+	 * @param encoding the file's charset, or {@code null} to check for UTF-8 and read a file that
+	 * is not as Windows-1252
+	 */
+	public record Options(boolean dryRun, boolean replace, boolean resubscribe, Charset encoding) {
+
+		public Options(boolean dryRun, boolean replace, boolean resubscribe) {
+			this(dryRun, replace, resubscribe, null);
+		}
 	}
 
 	/**
 	 * What an import did.
 	 *
 	 * @param unsubscribed subscribers {@code --replace} unsubscribed (or, in a dry run, would)
+	 * @param unreadLines rejected lines whose address could not be read; with {@code --replace},
+	 * when there are any, nobody was unsubscribed
+	 * @param firstUnreadLine the first of those lines, 0 when there is none
 	 */
-	public record Report(long added, long updated, long unchanged, long rejected, int unsubscribed) {
+	public record Report(long added, long updated, long unchanged, long rejected, int unsubscribed, long unreadLines,
+			long firstUnreadLine) {
 
 		public long imported() {
 			return added + updated + unchanged;
@@ -84,9 +102,21 @@ public class SubscriberImport {
 	 * @throws IllegalStateException when the import failed part-way (run it again to finish it)
 	 */
 	public Report importFile(Path file, Options options, PrintWriter out, Consumer<ImportLine.Rejected> rejections) {
+		return importFile(file, options, out, out, rejections);
+	}
+
+	/**
+	 * Imports {@code file}, printing progress to {@code out}, the notice that the file is not
+	 * UTF-8 to {@code notices}, and handing each rejected line, in file order, to {@code rejections}.
+	 * @throws BadInputException when the file is missing, unreadable or has no email column
+	 * @throws IllegalStateException when the import failed part-way (run it again to finish it)
+	 */
+	public Report importFile(Path file, Options options, PrintWriter out, PrintWriter notices,
+			Consumer<ImportLine.Rejected> rejections) {
 		Path path = file.toAbsolutePath().normalize();
-		CsvRowReader.checkHeader(path);
-		JobParameters parameters = parameters(path, options);
+		Charset charset = options.encoding() == null ? detect(file, path, notices) : options.encoding();
+		CsvRowReader.checkHeader(path, charset);
+		JobParameters parameters = parameters(path, charset, options);
 		progress.printTo(out);
 		JobExecution execution;
 		try {
@@ -116,11 +146,34 @@ public class SubscriberImport {
 		var counts = lines.counts(importId);
 		lines.forEachRejection(importId, rejections);
 		lines.delete(importId);
+		var context = execution.getExecutionContext();
 		return new Report(counts.added(), counts.updated(), counts.unchanged(), counts.rejected(),
-				execution.getExecutionContext().getInt(CsvImportJobConfig.UNSUBSCRIBED, 0));
+				context.getInt(CsvImportJobConfig.UNSUBSCRIBED, 0), context.getLong(CsvImportJobConfig.UNREAD_LINES, 0),
+				context.getLong(CsvImportJobConfig.FIRST_UNREAD_LINE, 0));
 	}
 
-	private JobParameters parameters(Path file, Options options) {
+	/** The charset {@code path} is read in, the notice printed when it is not UTF-8. */
+	private static Charset detect(Path file, Path path, PrintWriter notices) {
+		FileEncoding.Detected detected;
+		try {
+			detected = FileEncoding.detect(path);
+		}
+		catch (NoSuchFileException ex) {
+			throw new BadInputException("subscriber file " + path + " does not exist");
+		}
+		catch (IOException ex) {
+			throw new BadInputException("subscriber file " + path + " cannot be read: " + ex.getMessage());
+		}
+		if (!detected.utf8()) {
+			notices.println("newsletter: " + file + " is not UTF-8 (line " + detected.firstBadLine() + " is not); "
+					+ (detected.byteOrderMark() ? "reading it as UTF-8, as its byte-order mark says, each line that is not is rejected"
+							: "reading it as Windows-1252"));
+			notices.flush();
+		}
+		return detected.charset();
+	}
+
+	private JobParameters parameters(Path file, Charset charset, Options options) {
 		String fingerprint;
 		try {
 			fingerprint = Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
@@ -130,6 +183,7 @@ public class SubscriberImport {
 		}
 		return new JobParametersBuilder().addString(CsvImportJobConfig.FILE, file.toString())
 			.addString(FINGERPRINT, fingerprint)
+			.addString(CsvImportJobConfig.ENCODING, charset.name())
 			.addString(CsvImportJobConfig.DRY_RUN, Boolean.toString(options.dryRun()))
 			.addString(CsvImportJobConfig.REPLACE, Boolean.toString(options.replace()))
 			.addString(CsvImportJobConfig.RESUBSCRIBE, Boolean.toString(options.resubscribe()))

@@ -1,9 +1,11 @@
 package org.newsletter.subscriber;
 
 import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +41,20 @@ class CsvRecordsTests {
 	}
 
 	@Test
+	void bytesThatAreNotTextSpoilOnlyTheirFieldAndTheRecordsAfterAreRead() throws IOException {
+		byte[] text = "a,b\nx\u00FF,\"y\n\u00FFz\"\nlast,\n".getBytes(StandardCharsets.ISO_8859_1);
+		List<CsvRecords.Record> all = new ArrayList<>();
+		try (var records = new CsvRecords(new DecodedText(new ByteArrayInputStream(text), StandardCharsets.UTF_8))) {
+			for (var record = records.next(); record != null; record = records.next()) {
+				all.add(record);
+			}
+		}
+		assertThat(all).containsExactly(new CsvRecords.Record(1, List.of("a", "b")),
+				new CsvRecords.Record(2, List.of("x\uFFFD", "y\n\uFFFDz"), Set.of(0, 1)),
+				new CsvRecords.Record(4, List.of("last", "")));
+	}
+
+	@Test
 	void blankLinesAreSkippedAndALoneCarriageReturnEndsALine() throws IOException {
 		assertThat(records("  \n\na\rb\n")).containsExactly(new CsvRecords.Record(3, List.of("a")),
 				new CsvRecords.Record(4, List.of("b")));
@@ -46,7 +62,8 @@ class CsvRecordsTests {
 
 	private static List<CsvRecords.Record> records(String text) throws IOException {
 		List<CsvRecords.Record> all = new ArrayList<>();
-		try (var records = new CsvRecords(new StringReader(text))) {
+		try (var records = new CsvRecords(
+				new DecodedText(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))) {
 			for (var record = records.next(); record != null; record = records.next()) {
 				all.add(record);
 			}

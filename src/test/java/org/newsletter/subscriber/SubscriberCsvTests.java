@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.newsletter.Cli;
 import org.newsletter.CliProcess;
@@ -185,6 +186,158 @@ class SubscriberCsvTests {
 		assertThat(list.get(rows - 1)).isEqualTo("active reader" + rows + "@example.org Reader " + rows);
 		String export = cli.run("subscribers", "export", "-").out();
 		assertThat(export.lines().filter(line -> line.endsWith(",City 7"))).hasSize(rows / 100);
+	}
+
+	@Test
+	@Timeout(300)
+	void aFileWithAByteThatIsNotUtf8IsReadAsWindows1252AndNoLineIsLost() throws Exception {
+		Path csv = numbered("big.csv", 50_000, 30_000, false);
+
+		var result = cli.run("subscribers", "import", csv.toString());
+
+		assertThat(result.exitCode()).as(result.toString()).isZero();
+		assertThat(result.err().lines()).containsExactly(
+				"newsletter: " + csv + " is not UTF-8 (line 30000 is not); reading it as Windows-1252");
+		assertThat(result.out()).contains("50000 imported (50000 added, 0 updated, 0 unchanged), 0 rejected");
+		List<String> list = list();
+		assertThat(list).hasSize(50_000).allMatch(line -> line.startsWith("active "));
+		assertThat(list).contains("active reader30000@example.org Reader 30000\u00FF",
+				"active reader30001@example.org Reader 30001", "active reader50001@example.org Reader 50001");
+	}
+
+	@Test
+	@Timeout(300)
+	void replaceWithAFileThatIsNotUtf8UnsubscribesNobodyItNames() throws Exception {
+		assertThat(cli.run("subscribers", "import", numbered("clean.csv", 50_000, 0, false).toString()).exitCode())
+			.isZero();
+		Path csv = numbered("big.csv", 50_000, 30_000, false);
+
+		var result = cli.run("subscribers", "import", csv.toString(), "--replace");
+
+		assertThat(result.exitCode()).as(result.toString()).isZero();
+		assertThat(result.out()).contains("50000 imported (0 added, 1 updated, 49999 unchanged), 0 rejected",
+				"0 unsubscribed: not in the file");
+		assertThat(list()).hasSize(50_000).allMatch(line -> line.startsWith("active "));
+	}
+
+	@Test
+	@Timeout(300)
+	void withUtf8GivenALineThatIsNotIsRejectedAtItsOwnNumberAndReplaceUnsubscribesNobody() throws Exception {
+		assertThat(cli.run("subscribers", "import", numbered("clean.csv", 5_000, 0, false).toString()).exitCode())
+			.isZero();
+		Path csv = numbered("bad.csv", 5_000, 3_000, true);
+
+		var result = cli.run("subscribers", "import", csv.toString(), "--encoding=UTF-8", "--replace");
+
+		assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+		assertThat(result.err().lines()).containsExactly(
+				csv + ": line 3000: not UTF-8 text (reader3000\uFFFD@example.org)",
+				"newsletter: --replace unsubscribed nobody: the address on 1 line could not be read (line 3000);"
+						+ " correct the file and import it again");
+		assertThat(result.out()).contains("4999 imported (0 added, 0 updated, 4999 unchanged), 1 rejected")
+			.doesNotContain("unsubscribed: not in the file");
+		assertThat(list()).hasSize(5_000).allMatch(line -> line.startsWith("active "));
+
+		var dryRun = cli.run("subscribers", "import", csv.toString(), "--encoding=utf8", "--replace", "--dry-run");
+		assertThat(dryRun.exitCode()).isEqualTo(2);
+		assertThat(dryRun.err()).contains("--replace would unsubscribe nobody");
+	}
+
+	@Test
+	@Timeout(120)
+	void aSpreadsheetsWindows1252FileImportsWithTheRightNamesAndOneNotice() throws Exception {
+		Path csv = Files.write(dataDir.resolve("excel.csv"),
+				"email,name\r\njose@example.org,Jos\u00E9 \u00C1lvarez\r\nzoe@example.org,Zo\u00EB \u2013 \u20AC\r\n"
+					.getBytes("windows-1252"));
+
+		var result = cli.run("subscribers", "import", csv.toString());
+
+		assertThat(result.exitCode()).as(result.toString()).isZero();
+		assertThat(result.err().lines()).containsExactly(
+				"newsletter: " + csv + " is not UTF-8 (line 2 is not); reading it as Windows-1252");
+		assertThat(list()).containsExactly("active jose@example.org Jos\u00E9 \u00C1lvarez",
+				"active zoe@example.org Zo\u00EB \u2013 \u20AC");
+	}
+
+	@Test
+	@Timeout(120)
+	void aBadByteOnLineThreeIsReportedOnLineThreeNotAsTheHeader() throws Exception {
+		Path csv = Files.write(dataDir.resolve("small.csv"),
+				"email,name\nada@example.org,Ada\ngrace@example.org,Gr\u00FFce\nlinus@example.org,Linus\n"
+					.getBytes(StandardCharsets.ISO_8859_1));
+
+		var utf8 = cli.run("subscribers", "import", csv.toString(), "--encoding", "UTF-8");
+
+		assertThat(utf8.exitCode()).as(utf8.toString()).isEqualTo(2);
+		assertThat(utf8.err().lines()).containsExactly(csv + ": line 3: not UTF-8 text (grace@example.org)");
+		assertThat(utf8.out()).contains("2 imported (2 added, 0 updated, 0 unchanged), 1 rejected");
+		assertThat(list()).containsExactly("active ada@example.org Ada", "active linus@example.org Linus");
+
+		var detected = cli.run("subscribers", "import", csv.toString());
+
+		assertThat(detected.exitCode()).as(detected.toString()).isZero();
+		assertThat(detected.err()).contains("is not UTF-8 (line 3 is not); reading it as Windows-1252");
+		assertThat(list()).contains("active grace@example.org Gr\u00FFce");
+	}
+
+	@Test
+	@Timeout(120)
+	void aLineWhoseOtherCellsAreNotTextStillNamesItsAddressForReplace() throws Exception {
+		cli.run("subscribers", "import", fixture("good.csv"));
+		Path csv = Files.write(dataDir.resolve("bom.csv"),
+				"\u00EF\u00BB\u00BFemail,name\nada@example.org,Ad\u00E1\ngrace@example.org,Grace\n"
+					.getBytes(StandardCharsets.ISO_8859_1));
+
+		var result = cli.run("subscribers", "import", csv.toString(), "--replace");
+
+		assertThat(result.err().lines()).containsExactly(
+				"newsletter: " + csv + " is not UTF-8 (line 2 is not); reading it as UTF-8, as its byte-order mark says,"
+						+ " each line that is not is rejected",
+				csv + ": line 2: not UTF-8 text (ada@example.org)");
+		assertThat(result.out()).contains("1 imported (0 added, 1 updated, 0 unchanged), 1 rejected",
+				"3 unsubscribed: not in the file");
+		assertThat(list()).contains("active ada@example.org Ada Lovelace", "active grace@example.org Grace",
+				"unsubscribed zoe@example.org Zo\u00EB \u00C5ngstr\u00F6m");
+	}
+
+	@Test
+	@Timeout(120)
+	void aQuoteThatNeverClosesSpoilsOnlyItsLineAndReplaceUnsubscribesNobody() throws Exception {
+		cli.run("subscribers", "import", fixture("good.csv"));
+		Path csv = write("quote.csv", "email,name\nada@example.org,Ada Lovelace\n\"grace@example.org,Grace\nLinus@example.org,Linus\n");
+
+		var result = cli.run("subscribers", "import", csv.toString(), "--replace");
+
+		assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+		assertThat(result.err().lines()).containsExactly(csv + ": line 3: unterminated quote",
+				"newsletter: --replace unsubscribed nobody: the address on 1 line could not be read (line 3);"
+						+ " correct the file and import it again");
+		assertThat(result.out()).contains("2 imported (0 added, 0 updated, 2 unchanged), 1 rejected");
+		assertThat(list()).hasSize(5).allMatch(line -> line.startsWith("active "));
+	}
+
+	@Test
+	@Timeout(120)
+	void anUnknownEncodingIsAUsageError() throws Exception {
+		var result = cli.run("subscribers", "import", fixture("good.csv"), "--encoding=klingon");
+
+		assertThat(result.exitCode()).isEqualTo(2);
+		assertThat(result.err()).contains("--encoding: unknown charset 'klingon'");
+		assertThat(list()).isEmpty();
+	}
+
+	/**
+	 * A file of {@code rows} lines {@code readerN@example.org,Reader N} (N its line number), with
+	 * the byte 0xFF in the name, or the address, on {@code badLine} (none when 0).
+	 */
+	private Path numbered(String name, int rows, int badLine, boolean inAddress) throws Exception {
+		StringBuilder text = new StringBuilder("email,name\n");
+		for (int n = 2; n <= rows + 1; n++) {
+			String bad = n == badLine ? "\u00FF" : "";
+			text.append("reader").append(n).append(inAddress ? bad : "").append("@example.org,Reader ").append(n)
+				.append(inAddress ? "" : bad).append('\n');
+		}
+		return Files.write(dataDir.resolve(name), text.toString().getBytes(StandardCharsets.ISO_8859_1));
 	}
 
 	private List<String> list() {
