@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.newsletter.feed.EntryText;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -106,12 +107,16 @@ public record NewsletterProperties(
 	 * @param connections SMTP connections used at once
 	 * @param rateLimit messages per second over all connections; 0 for no limit
 	 * @param retry how temporary SMTP failures are retried
+	 * @param timeout how long an SMTP connect, read (a reply) or write may wait before the attempt
+	 *     fails and is retried; {@code spring.mail.properties.mail.smtp.connectiontimeout},
+	 *     {@code .timeout} and {@code .writetimeout} (or {@code mail.smtps.*}), in ms, override it
 	 */
 	public record Send(
 			@DefaultValue("500") @Min(1) int chunkSize,
 			@DefaultValue("4") @Min(1) int connections,
 			@DefaultValue("0") @Min(0) double rateLimit,
-			@DefaultValue @Valid Retry retry) {
+			@DefaultValue @Valid Retry retry,
+			@DefaultValue("60s") @NotNull @DurationMin(millis = 1) Duration timeout) {
 	}
 
 	/**
