@@ -115,7 +115,7 @@ public class MessageFactory {
 			String partial = "%%" + issue.personalToken() + ".";
 			if (last >= 0 && pieces.get(last).fixed() && pieces.get(last).text().contains(partial)) {
 				String text = pieces.get(last).text();
-				pieces.set(last, new Issue.Piece(text.substring(0, text.indexOf(partial)).strip() + "…", null, null));
+				pieces.set(last, new Issue.Piece(text.substring(0, text.indexOf(partial)).stripTrailing() + "…", null, null));
 			}
 			return new Subject(List.copyOf(pieces));
 		}

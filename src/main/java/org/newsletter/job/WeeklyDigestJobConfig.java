@@ -73,7 +73,7 @@ public class WeeklyDigestJobConfig {
 
 	private static final String MAX_ID = "maxId";
 
-	static final String PENDING_READER = "pendingSubscribers";
+	private static final String PENDING_READER = "pendingSubscribers";
 
 	/** The exit code of a run that found too few entries: the job completes, nothing is sent. */
 	public static final String NOTHING_TO_SEND = "NOTHING_TO_SEND";
@@ -181,8 +181,7 @@ public class WeeklyDigestJobConfig {
 	@Bean
 	@StepScope
 	Partitioner subscriberRanges(@Value("#{stepExecution}") StepExecution step, SubscriberRepository subscribers,
-			RunIssue runIssue, DeliveryRepository deliveries, MessageSenders senders,
-			NewsletterProperties properties) {
+			RunIssue runIssue, DeliveryRepository deliveries, MessageSenders senders) {
 		Issue issue = runIssue.of(step);
 		step.getExecutionContext().putLong(RunReport.PENDING, deliveries.countPending(issue.id()));
 		step.getExecutionContext().putString(RunReport.DESTINATION,
