@@ -106,6 +106,24 @@ class DeliveriesEndToEndTests {
 	}
 
 	@Test
+	void afterARunThatFailedBeforeSendingAnythingTheDefaultIsTheLatestIssueWithDeliveries() throws Exception {
+		Files.writeString(dataDir.resolve("subscribers.csv"), "email,name\nada@example.org,Ada\ngrace@example.org,Grace\n");
+		assertThat(cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString()).exitCode()).isZero();
+		assertThat(cli.run("run", "--cutoff=2026-03-24T08:00:00Z").exitCode()).isZero();
+		smtp.close();
+		var failed = cli.with("newsletter.send.retry.backoff", "10ms")
+			.run("run", "--cutoff=2026-03-25T08:00:00Z", "--send-empty");
+		assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+
+		var report = cli.run("deliveries");
+
+		assertThat(report.exitCode()).as(report.toString()).isZero();
+		assertThat(csv(report.out())).extracting(r -> r.get("email") + " " + r.get("status"))
+			.containsExactly("email status", "ada@example.org sent", "grace@example.org sent");
+		assertThat(csv(cli.run("deliveries", "--issue=2", "--status=pending").out())).hasSize(3);
+	}
+
+	@Test
 	void beforeTheFirstIssueThereIsNothingToReport() {
 		var result = cli.run("deliveries");
 

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -189,6 +191,74 @@ class RestartEndToEndTests {
 				.doesNotContain("reader3@example.org");
 			assertThat(cli().run("status").out()).contains("19/1");
 		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = ScriptedSmtpServer.Stall.class, names = { "BEFORE_GREETING", "AFTER_DATA" })
+	@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void aServerThatStopsAnsweringFailsTheRunWithinTheTimeout(ScriptedSmtpServer.Stall stall) throws Exception {
+		stopSmtp();
+		try (var scripted = new ScriptedSmtpServer()) {
+			scripted.stall(stall);
+			long start = System.nanoTime();
+
+			var run = scripted(scripted).with("newsletter.send.timeout", "1s").run("run", CUTOFF);
+
+			assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+			assertThat(run.err()).contains("SMTP 127.0.0.1:" + scripted.port())
+				.containsPattern("Fix the cause, then finish the run with: \\./newsletter restart \\d+");
+			assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("two attempts of 1 s each, and start-up")
+				.isLessThan(java.time.Duration.ofSeconds(30));
+			assertThat(scripted.delivered()).isEmpty();
+		}
+	}
+
+	@Test
+	@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void aRecipientTheServerKeepsDeferringDoesNotHoldUpTheOthersAndRestartSendsOnlyIt() throws Exception {
+		stopSmtp();
+		try (var scripted = new ScriptedSmtpServer()) {
+			scripted.reply("reader3@example.org", "451 4.2.1 <reader3@example.org>: mailbox busy, try later");
+			Cli cli = scripted(scripted).with("newsletter.send.connections", 1);
+
+			var run = cli.run("run", CUTOFF);
+
+			assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+			assertThat(run.out()).contains("19 sent, 0 failed, 1 deferred");
+			assertThat(run.err()).contains("deferred").containsPattern("\\./newsletter restart \\d+");
+			assertThat(scripted.delivered()).hasSize(SUBSCRIBERS - 1).doesNotHaveDuplicates()
+				.doesNotContain("reader3@example.org");
+			var deferred = cli.run("deliveries", "--status=deferred");
+			assertThat(deferred.exitCode()).as(deferred.toString()).isZero();
+			assertThat(deferred.out().lines().skip(1).toList()).singleElement()
+				.satisfies(line -> assertThat(line).startsWith("reader3@example.org,Reader 3,deferred,")
+					.contains("451 4.2.1 <reader3@example.org>: mailbox busy, try later")
+					.contains("<issue-1.subscriber-3@"));
+			assertThat(cli.run("status").out()).contains("19/0/1");
+
+			scripted.accept("reader3@example.org");
+			var restart = cli.run("restart");
+
+			assertThat(restart.exitCode()).as(restart.toString()).isZero();
+			assertThat(restart.out()).contains("20 sent, 0 failed");
+			assertThat(scripted.delivered()).hasSize(SUBSCRIBERS).doesNotHaveDuplicates().endsWith("reader3@example.org");
+			assertThat(scripted.messageIds("reader3@example.org")).singleElement().asString()
+				.startsWith("<issue-1.subscriber-3@");
+			assertThat(cli.run("deliveries", "--status=deferred").out().lines()).hasSize(1);
+			assertThat(cli.run("deliveries", "--status=sent").out()).contains("reader3@example.org,Reader 3,sent,")
+				.contains(scripted.messageIds("reader3@example.org").get(0));
+		}
+	}
+
+	private static Cli scripted(Path dataDir, ScriptedSmtpServer scripted) {
+		return new Cli(dataDir).with("spring.mail.host", "127.0.0.1")
+			.with("spring.mail.port", scripted.port())
+			.with("newsletter.send.retry.backoff", "50ms")
+			.with("newsletter.send.retry.max-attempts", 2);
+	}
+
+	private Cli scripted(ScriptedSmtpServer scripted) {
+		return scripted(dataDir, scripted);
 	}
 
 	@Test

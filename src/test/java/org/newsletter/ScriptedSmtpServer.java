@@ -15,9 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small SMTP server on loopback whose replies a test chooses: a permanent 550 for given
- * recipients, or temporary 451 replies for a number of attempts. It speaks real SMTP over
- * a socket, for the replies GreenMail does not give.
+ * A small SMTP server on loopback whose replies a test chooses: a permanent 550 or a
+ * temporary 451 for given recipients, temporary 451 replies for a number of attempts, or
+ * no reply at all (a server that stalls). It speaks real SMTP over a socket, for the
+ * replies GreenMail does not give.
  */
 public final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -28,6 +29,25 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 	private final AtomicInteger temporaryFailures = new AtomicInteger();
 
 	private final List<String> delivered = new CopyOnWriteArrayList<>();
+
+	private final Map<String, List<String>> messageIds = new ConcurrentHashMap<>();
+
+	private final List<Socket> clients = new CopyOnWriteArrayList<>();
+
+	private volatile Stall stall = Stall.NEVER;
+
+	/** Where the server stops answering, keeping the connection open. */
+	public enum Stall {
+
+		/** It answers everything. */
+		NEVER,
+
+		/** It accepts the connection and never sends its greeting. */
+		BEFORE_GREETING,
+
+		/** It reads a whole message and never answers the end of its data. */
+		AFTER_DATA
+	}
 
 	public ScriptedSmtpServer() {
 		try {
@@ -48,6 +68,21 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 		rcptReplies.put(address.toLowerCase(java.util.Locale.ROOT), reply);
 	}
 
+	/** Answers RCPT TO for {@code address} with 250 again. */
+	public void accept(String address) {
+		rcptReplies.remove(address.toLowerCase(java.util.Locale.ROOT));
+	}
+
+	/** From now on, stalls at {@code where}. */
+	public void stall(Stall where) {
+		stall = where;
+	}
+
+	/** The Message-ID of each message accepted for {@code address}, in order. */
+	public List<String> messageIds(String address) {
+		return messageIds.getOrDefault(address.toLowerCase(java.util.Locale.ROOT), List.of());
+	}
+
 	/** The next {@code count} messages get "451 4.3.0 try again later" after DATA. */
 	public void failTemporarily(int count) {
 		temporaryFailures.set(count);
@@ -62,6 +97,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 		while (!socket.isClosed()) {
 			try {
 				Socket client = socket.accept();
+				clients.add(client);
 				daemon(() -> session(client));
 			}
 			catch (IOException ex) {
@@ -74,6 +110,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 		try (client;
 				var in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
 				var out = new PrintWriter(client.getOutputStream(), true, StandardCharsets.UTF_8)) {
+			if (stall == Stall.BEFORE_GREETING) {
+				awaitClose(in);
+				return;
+			}
 			send(out, "220 scripted ESMTP");
 			String recipient = null;
 			String line;
@@ -91,14 +131,22 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 				}
 				else if (command.equals("DATA")) {
 					send(out, "354 go ahead");
-					while (!".".equals(in.readLine())) {
-						// the message body is not needed
+					String messageId = null;
+					for (String data = in.readLine(); !".".equals(data); data = in.readLine()) {
+						if (messageId == null && data.regionMatches(true, 0, "Message-ID:", 0, 11)) {
+							messageId = data.substring(11).strip();
+						}
+					}
+					if (stall == Stall.AFTER_DATA) {
+						awaitClose(in);
+						return;
 					}
 					if (temporaryFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
 						send(out, "451 4.3.0 try again later");
 					}
 					else {
 						delivered.add(recipient);
+						messageIds.computeIfAbsent(recipient, r -> new CopyOnWriteArrayList<>()).add(messageId);
 						send(out, "250 2.0.0 queued");
 					}
 				}
@@ -116,6 +164,13 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 		}
 	}
 
+	/** Says nothing, until the client gives up or the server closes. */
+	private static void awaitClose(BufferedReader in) throws IOException {
+		while (in.readLine() != null) {
+			// silence
+		}
+	}
+
 	private static void daemon(Runnable task) {
 		var thread = new Thread(task, "scripted-smtp");
 		thread.setDaemon(true);
@@ -130,5 +185,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 	@Override
 	public void close() throws IOException {
 		socket.close();
+		for (Socket client : clients) {
+			client.close();
+		}
 	}
 }

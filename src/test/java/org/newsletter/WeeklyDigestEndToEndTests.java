@@ -183,6 +183,31 @@ class WeeklyDigestEndToEndTests {
 		assertThat(part(grace, "text/html")).doesNotContain("%%").doesNotContain("Engines");
 	}
 
+	@Test
+	void theSubjectTemplateCanUseEachSubscribersNameAndCsvColumns() throws Exception {
+		writeOpml(List.of());
+		Path templates = Files.createDirectories(dataDir.resolve("subject-templates"));
+		Files.writeString(templates.resolve("subject.ftl"),
+				"${personal.greeting} ${issue.title} for ${personal.name} at ${personal.attributes.company}");
+		Files.writeString(dataDir.resolve("companies.csv"),
+				"email,name,Company\nada@example.org,Ada,Analytical Engines Société\ngrace@example.org,Grace,\n");
+		var imported = cli.run("subscribers", "import", dataDir.resolve("companies.csv").toString());
+		assertThat(imported.exitCode()).as(imported.toString()).isZero();
+
+		var run = cli.with("newsletter.templates-dir", templates).run("run", "--cutoff=2026-03-21T00:00:00Z");
+
+		assertThat(run.exitCode()).as(run.toString()).isZero();
+		Map<String, MimeMessage> byRecipient = new java.util.HashMap<>();
+		for (MimeMessage message : smtp.getReceivedMessages()) {
+			byRecipient.put(((jakarta.mail.internet.InternetAddress) message.getAllRecipients()[0]).getAddress(), message);
+		}
+		MimeMessage ada = byRecipient.get("ada@example.org");
+		assertThat(ada.getSubject()).isEqualTo("Hello Ada, Planet Python Weekly for Ada at Analytical Engines Société");
+		assertThat(ada.getHeader("Subject")[0]).startsWith("=?UTF-8?").doesNotContain("%%");
+		MimeMessage grace = byRecipient.get("grace@example.org");
+		assertThat(grace.getSubject()).as("an empty column").isEqualTo("Hello Grace, Planet Python Weekly for Grace at");
+	}
+
 	/** Each subscriber got one message whose both parts carry exactly the expected groups, in order. */
 	@SuppressWarnings("unchecked")
 	static void assertDigest(MimeMessage[] received, Map<String, Object> run) throws Exception {

@@ -17,13 +17,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code deliveries}: an issue's outcome per subscriber, as CSV. */
 @Command(name = "deliveries", mixinStandardHelpOptions = true,
-		header = "Reports an issue's deliveries per subscriber as CSV: sent, failed or still pending.",
+		header = "Reports an issue's deliveries per subscriber as CSV: sent, failed, deferred or still pending.",
 		description = {
 				"Columns: email, name, status, attempted_at, smtp_reply, message_id; one line per subscriber, "
 						+ "in subscriber order.",
-				"Without --status, every delivery of the issue (sent and failed). --status=pending lists the active "
-						+ "subscribers with no delivery of it: whom a restart would still send it to (after an issue "
-						+ "went out, those who subscribed since).",
+				"Without --status, every delivery of the issue (sent, failed and deferred). --status=deferred lists "
+						+ "those the server refused for now past the retries (a restart retries them); --status=pending "
+						+ "the active subscribers with no delivery of it: whom a restart would still send it to (after "
+						+ "an issue went out, those who subscribed since).",
 				"Cells a spreadsheet would run as a formula start with '.",
 				"Exit code 2 for an unknown issue, 3 when no issue has been composed yet." },
 		footer = { "", "Examples:", "  ./newsletter deliveries --status=failed",
@@ -31,10 +32,11 @@ import picocli.CommandLine.Spec;
 class DeliveriesCommand implements Callable<Integer> {
 
 	@Option(names = "--issue", paramLabel = "ID",
-			description = "The issue's id (default: the latest issue that is not a dry run).")
+			description = "The issue's id (default: the latest issue, not a dry run, with any delivery, else the "
+					+ "latest issue).")
 	Long issueId;
 
-	@Option(names = "--status", paramLabel = "STATUS", description = "Only these lines: sent, failed or pending.")
+	@Option(names = "--status", paramLabel = "STATUS", description = "Only these lines: sent, failed, deferred or pending.")
 	DeliveryReport.Status status;
 
 	@Option(names = "--out", paramLabel = "FILE", defaultValue = "-",
@@ -57,7 +59,9 @@ class DeliveriesCommand implements Callable<Integer> {
 	public Integer call() throws IOException {
 		PrintWriter err = spec.commandLine().getErr();
 		Optional<Issue> latest = issues.findLatest();
-		Optional<Issue> chosen = issueId == null ? latest : issues.find(issueId);
+		// A run that failed before sending composed a newer issue with no delivery: not the one to show.
+		Optional<Issue> chosen = issueId != null ? issues.find(issueId)
+				: report.latestIssue().flatMap(issues::find).or(() -> latest);
 		if (issueId != null && chosen.isEmpty()) {
 			throw new BadInputException("there is no issue " + issueId
 					+ latest.map(i -> " (the latest is " + i.id() + ")").orElse(""));

@@ -157,7 +157,8 @@ class DigestLauncher {
 		issues.findOutlineByJobInstance(execution.getJobInstance().getInstanceId()).ifPresent(issue -> {
 			out.printf("  %-10s %d from %d sources%n", "entries", issue.entryCount(), issue.sourceCount());
 			var counts = deliveries.counts(issue.id());
-			out.printf("  %-10s %d sent, %d failed%s%n", "messages", counts.sent(), counts.failed(),
+			out.printf("  %-10s %d sent, %d failed%s%s%n", "messages", counts.sent(), counts.failed(),
+					counts.deferred() == 0 ? "" : ", " + counts.deferred() + " deferred (restart retries them)",
 					DigestParameters.of(execution.getJobParameters()).outbox() || !senders.smtpConfigured()
 							? " (written to " + senders.outbox(issue.id()) + ")" : "");
 		});

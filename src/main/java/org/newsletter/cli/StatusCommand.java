@@ -24,7 +24,7 @@ import org.springframework.batch.core.step.StepExecution;
 /** {@code status}: the recent runs of the weekly digest. */
 @Command(name = "status", mixinStandardHelpOptions = true, header = "Lists the recent runs of the weekly digest.",
 		description = "One line per execution: id, cutoff, status, start and end, feeds ok/failed, entries, "
-				+ "messages sent/failed, exit message.",
+				+ "messages sent/failed/deferred, exit message.",
 		footer = { "", "Example:", "  ./newsletter status --limit=5" })
 class StatusCommand implements Callable<Integer> {
 
@@ -67,8 +67,8 @@ class StatusCommand implements Callable<Integer> {
 			out.println("No runs yet. Start one with: ./newsletter run");
 			return ExitCodes.OK;
 		}
-		out.printf("%-5s %-21s %-10s %-19s %-19s %-11s %-7s %-11s %s%n", "ID", "CUTOFF", "STATUS", "START", "END",
-				"FEEDS", "ENTRIES", "SENT/FAILED", "EXIT");
+		out.printf("%-5s %-21s %-10s %-19s %-19s %-11s %-7s %-15s %s%n", "ID", "CUTOFF", "STATUS", "START", "END",
+				"FEEDS", "ENTRIES", "SENT/FAIL/DEFER", "EXIT");
 		executions.stream().limit(limit).forEach(execution -> out.println(line(execution)));
 		return ExitCodes.OK;
 	}
@@ -78,8 +78,8 @@ class StatusCommand implements Callable<Integer> {
 		if (execution == null) {
 			throw new org.newsletter.BadInputException("there is no execution " + executionId);
 		}
-		out.printf("%-5s %-21s %-10s %-19s %-19s %-11s %-7s %-11s %s%n", "ID", "CUTOFF", "STATUS", "START", "END",
-				"FEEDS", "ENTRIES", "SENT/FAILED", "EXIT");
+		out.printf("%-5s %-21s %-10s %-19s %-19s %-11s %-7s %-15s %s%n", "ID", "CUTOFF", "STATUS", "START", "END",
+				"FEEDS", "ENTRIES", "SENT/FAIL/DEFER", "EXIT");
 		out.println(line(execution));
 		out.println();
 		out.printf("  %-24s %-10s %6s %6s %6s %7s %9s  %s%n", "STEP", "STATUS", "READ", "WRITE", "SKIP", "COMMITS",
@@ -107,13 +107,13 @@ class StatusCommand implements Callable<Integer> {
 		String feeds = fetch == null ? "-" : fetch.getWriteCount() + " ok/" + fetch.getProcessSkipCount();
 		var issue = issues.findOutlineByJobInstance(execution.getJobInstance().getInstanceId());
 		String entries = issue.map(i -> Integer.toString(i.entryCount())).orElse("-");
-		String sent = issue.map(i -> deliveries.counts(i.id())).map(c -> c.sent() + "/" + c.failed()).orElse("-");
+		String sent = issue.map(i -> deliveries.counts(i.id())).map(c -> c.sent() + "/" + c.failed() + "/" + c.deferred()).orElse("-");
 		String exit = execution.getExitStatus().getExitCode();
 		String description = OneLineErrors.exitDescription(execution.getExitStatus().getExitDescription());
 		if (!description.isEmpty()) {
 			exit += ": " + description;
 		}
-		return String.format("%-5d %-21s %-10s %-19s %-19s %-11s %-7s %-11s %s", execution.getId(),
+		return String.format("%-5d %-21s %-10s %-19s %-19s %-11s %-7s %-15s %s", execution.getId(),
 				execution.getJobParameters().getString("cutoff"), execution.getStatus(), time(execution.getStartTime()),
 				time(execution.getEndTime()), feeds, entries, sent, exit.length() > 100 ? exit.substring(0, 100) + "…" : exit);
 	}

@@ -138,13 +138,17 @@ public record NewsletterProperties(
 	 * @param retry how temporary SMTP failures are retried
 	 * @param freeSpaceReserve free space the data directory (HSQLDB) must keep beyond what the
 	 *     send's records need (about 2 KB a message) for a send to begin
+	 * @param timeout how long an SMTP connect, read (a reply) or write may wait before the attempt
+	 *     fails and is retried; {@code spring.mail.properties.mail.smtp.connectiontimeout},
+	 *     {@code .timeout} and {@code .writetimeout} (or {@code mail.smtps.*}), in ms, override it
 	 */
 	public record Send(
 			@DefaultValue("500") @Min(1) int chunkSize,
 			@DefaultValue("4") @Min(1) int connections,
 			@DefaultValue("0") @Min(0) double rateLimit,
 			@DefaultValue @Valid Retry retry,
-			@DefaultValue("64MB") @NotNull DataSize freeSpaceReserve) {
+			@DefaultValue("64MB") @NotNull DataSize freeSpaceReserve,
+			@DefaultValue("60s") @NotNull @DurationMin(millis = 1) Duration timeout) {
 	}
 
 	/**

@@ -48,8 +48,12 @@ public class DeliveryRecorder implements DisposableBean {
 		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 	}
 
-	/** One message's outcome for one subscriber. */
-	public record Delivery(long issueId, long subscriberId, boolean sent, String messageId, String reply, Instant at) {
+	/**
+	 * One message's outcome for one subscriber; {@code replacesDeferred} when it is the retry of a
+	 * deferred delivery, whose row it then replaces.
+	 */
+	public record Delivery(long issueId, long subscriberId, DeliveryStatus status, String messageId, String reply,
+			Instant at, boolean replacesDeferred) {
 	}
 
 	private record Pending(Delivery delivery, CompletableFuture<Void> committed) {

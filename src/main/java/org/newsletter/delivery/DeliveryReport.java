@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -38,6 +39,9 @@ public class DeliveryReport {
 		/** Refused for good; the line carries the server's reply. */
 		FAILED,
 
+		/** Refused for now past the retries; the line carries the server's reply; a restart retries them. */
+		DEFERRED,
+
 		/** Active subscribers with no delivery of the issue yet. */
 		PENDING
 	}
@@ -49,8 +53,17 @@ public class DeliveryReport {
 	}
 
 	/**
+	 * The issue a report is of by default: the latest one, not a dry run, that has any delivery
+	 * (sent, failed or deferred).
+	 */
+	@Transactional(readOnly = true)
+	public Optional<Long> latestIssue() {
+		return deliveries.latestIssueWithDeliveries();
+	}
+
+	/**
 	 * Writes the report of issue {@code issueId} to {@code out}: the lines with {@code status},
-	 * or every delivery (sent and failed) when it is null. Returns how many lines it wrote.
+	 * or every delivery (sent, failed and deferred) when it is null. Returns how many lines it wrote.
 	 */
 	// One snapshot of the tables; and PostgreSQL streams a result only inside a transaction.
 	@Transactional(readOnly = true)

@@ -1,10 +1,15 @@
 package org.newsletter.delivery;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,13 +32,13 @@ public class DeliveryRepository {
 	}
 
 	/** Counts of an issue's deliveries. */
-	public record Counts(int sent, int failed) {
+	public record Counts(int sent, int failed, int deferred) {
 	}
 
 	/**
 	 * One subscriber's line in an issue's delivery report.
 	 *
-	 * @param status {@code sent}, {@code failed}, or {@code pending} (no delivery yet)
+	 * @param status {@code sent}, {@code failed}, {@code deferred}, or {@code pending} (no delivery yet)
 	 * @param attemptedAt when the outcome was known; null while pending
 	 * @param smtpReply the server's reply; null while pending
 	 * @param messageId the message's Message-ID; null while pending
@@ -42,43 +47,83 @@ public class DeliveryRepository {
 			String messageId) {
 	}
 
-	/** Records deliveries as one JDBC batch. */
+	/**
+	 * Records deliveries as JDBC batches: new rows inserted, retried deferred ones replaced (their
+	 * Message-ID is the same, DESIGN.md §5).
+	 */
 	void recordAll(List<DeliveryRecorder.Delivery> deliveries) {
-		batch.batchUpdate("""
-				INSERT INTO delivery (issue_id, subscriber_id, status, message_id, smtp_reply, attempted_at)
-				VALUES (?, ?, ?, ?, ?, ?)""", deliveries, deliveries.size(), (ps, d) -> {
-			ps.setLong(1, d.issueId());
-			ps.setLong(2, d.subscriberId());
-			ps.setString(3, d.sent() ? "sent" : "failed");
-			ps.setString(4, d.messageId());
-			ps.setString(5, d.reply() == null ? null : d.reply().length() > 1000 ? d.reply().substring(0, 1000) : d.reply());
-			ps.setTimestamp(6, Timestamp.from(d.at()));
-		});
+		List<DeliveryRecorder.Delivery> added = deliveries.stream().filter(d -> !d.replacesDeferred()).toList();
+		List<DeliveryRecorder.Delivery> replacing = deliveries.stream().filter(DeliveryRecorder.Delivery::replacesDeferred).toList();
+		if (!added.isEmpty()) {
+			batch.batchUpdate("""
+					INSERT INTO delivery (status, message_id, smtp_reply, attempted_at, issue_id, subscriber_id)
+					VALUES (?, ?, ?, ?, ?, ?)""", added, added.size(), DeliveryRepository::setValues);
+		}
+		if (!replacing.isEmpty()) {
+			batch.batchUpdate("""
+					UPDATE delivery SET status = ?, message_id = ?, smtp_reply = ?, attempted_at = ?
+					WHERE issue_id = ? AND subscriber_id = ?""", replacing, replacing.size(), DeliveryRepository::setValues);
+		}
+	}
+
+	private static void setValues(PreparedStatement ps, DeliveryRecorder.Delivery d) throws SQLException {
+		ps.setString(1, d.status().column());
+		ps.setString(2, d.messageId());
+		ps.setString(3, d.reply() == null ? null : d.reply().length() > 1000 ? d.reply().substring(0, 1000) : d.reply());
+		ps.setTimestamp(4, Timestamp.from(d.at()));
+		ps.setLong(5, d.issueId());
+		ps.setLong(6, d.subscriberId());
 	}
 
 	public Counts counts(long issueId) {
 		return jdbc.sql("""
 				SELECT COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS sent,
-				       COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed
+				       COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
+				       COALESCE(SUM(CASE WHEN status = 'deferred' THEN 1 ELSE 0 END), 0) AS deferred
 				FROM delivery WHERE issue_id = ?""")
 			.param(issueId)
 			.query(Counts.class)
 			.single();
 	}
 
-	/** Active subscribers who have no delivery of the issue yet. */
+	/** Active subscribers the send step has still to send the issue to: no delivery yet, or a deferred one. */
 	public int countPending(long issueId) {
 		return jdbc.sql("""
 				SELECT COUNT(*) FROM subscriber s WHERE s.status = 'active'
-				AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.issue_id = ? AND d.subscriber_id = s.id)""")
+				AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.issue_id = ? AND d.subscriber_id = s.id
+				AND d.status <> 'deferred')""")
 			.param(issueId)
 			.query(Integer.class)
 			.single();
 	}
 
+	/** Which subscribers with ids from {@code fromId} to {@code toId} have a deferred delivery of the issue. */
+	Set<Long> deferredAmong(long issueId, long fromId, long toId) {
+		return new HashSet<>(jdbc.sql("""
+				SELECT subscriber_id FROM delivery
+				WHERE issue_id = ? AND subscriber_id BETWEEN ? AND ? AND status = 'deferred'""")
+			.params(issueId, fromId, toId)
+			.query(Long.class)
+			.list());
+	}
+
 	/**
-	 * The issue's deliveries with {@code status} ({@code sent} or {@code failed}; both when
-	 * null) in subscriber order, streamed: memory does not grow with the list.
+	 * The latest issue (newest cutoff) that is not a dry run and has any delivery, sent or not: a
+	 * later run that failed before sending has composed a newer issue with none.
+	 */
+	Optional<Long> latestIssueWithDeliveries() {
+		return jdbc.sql("""
+				SELECT i.id FROM issue i
+				WHERE i.dry_run = FALSE AND EXISTS (SELECT 1 FROM delivery d WHERE d.issue_id = i.id)
+				ORDER BY i.cutoff DESC, i.id DESC""")
+			.withMaxRows(1)
+			.query(Long.class)
+			.optional();
+	}
+
+	/**
+	 * The issue's deliveries with {@code status} ({@code sent}, {@code failed} or
+	 * {@code deferred}; all when null) in subscriber order, streamed: memory does not grow with the list.
 	 */
 	void forEachDelivery(long issueId, String status, Consumer<ReportLine> action) {
 		var query = jdbc.sql("""

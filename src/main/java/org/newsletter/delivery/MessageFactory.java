@@ -2,7 +2,9 @@ package org.newsletter.delivery;
 
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -82,7 +84,7 @@ public class MessageFactory {
 		if (!properties.replyTo().isBlank()) {
 			message.setReplyTo(InternetAddress.parse(properties.replyTo(), true));
 		}
-		message.setSubject(headerSafe(issue.subject()), StandardCharsets.UTF_8.name());
+		message.setSubject(headerSafe(bodies.subject().personalise(personal)), StandardCharsets.UTF_8.name());
 		message.setSentDate(new Date());
 		message.setHeader("List-Id", listIdHeader());
 		message.setHeader("List-Unsubscribe", listUnsubscribe(unsubscribeUrl));
@@ -95,14 +97,42 @@ public class MessageFactory {
 		return dkim.sign(message);
 	}
 
-	/** The issue's two bodies, encoded once per issue and kept for its messages. */
-	private record Encoded(long issueId, String personalToken, EncodedBody text, EncodedBody html) {
+	/** The issue's subject and two bodies, cut and encoded once per issue and kept for its messages. */
+	private record Encoded(long issueId, String personalToken, Subject subject, EncodedBody text, EncodedBody html) {
+	}
+
+	/**
+	 * The subject line as fixed text and placeholders (subject.ftl may use {@code personal.*}
+	 * like the bodies). Made one line and free of control characters once filled in, like every
+	 * header value.
+	 */
+	private record Subject(List<Issue.Piece> pieces) {
+
+		static Subject of(Issue issue) {
+			List<Issue.Piece> pieces = new ArrayList<>(issue.pieces(issue.subject()));
+			// The renderer cuts a long subject, possibly through a placeholder: its remains go too.
+			int last = pieces.size() - 1;
+			String partial = "%%" + issue.personalToken() + ".";
+			if (last >= 0 && pieces.get(last).fixed() && pieces.get(last).text().contains(partial)) {
+				String text = pieces.get(last).text();
+				pieces.set(last, new Issue.Piece(text.substring(0, text.indexOf(partial)).stripTrailing() + "…", null, null));
+			}
+			return new Subject(List.copyOf(pieces));
+		}
+
+		String personalise(Issue.Personalisation values) {
+			StringBuilder subject = new StringBuilder();
+			for (Issue.Piece piece : pieces) {
+				subject.append(piece.fixed() ? piece.text() : piece.valueIn(values));
+			}
+			return subject.toString();
+		}
 	}
 
 	private Encoded encoded(Issue issue) {
 		Encoded current = encoded;
 		if (current == null || current.issueId() != issue.id() || !current.personalToken().equals(issue.personalToken())) {
-			current = new Encoded(issue.id(), issue.personalToken(),
+			current = new Encoded(issue.id(), issue.personalToken(), Subject.of(issue),
 					new EncodedBody("text/plain; charset=UTF-8", issue.pieces(issue.bodyText())),
 					new EncodedBody("text/html; charset=UTF-8", issue.pieces(issue.bodyHtml())));
 			encoded = current;

@@ -10,8 +10,9 @@ public interface MessageSender extends AutoCloseable {
 
 	/**
 	 * Sends one message.
-	 * @return the outcome for this recipient; a permanent refusal is an outcome, not an error
-	 * @throws DeliveryException when the message could not be handed over even after retries
+	 * @return the outcome for this recipient; a refusal of this recipient, permanent or past the
+	 *     retries, is an outcome, not an error
+	 * @throws DeliveryException when the server could not take messages even after retries
 	 */
 	Outcome send(MimeMessage message) throws DeliveryException;
 
@@ -24,9 +25,10 @@ public interface MessageSender extends AutoCloseable {
 	/**
 	 * What became of one message.
 	 *
-	 * @param accepted true when the server (or the outbox) took it
+	 * @param status sent when the server (or the outbox) took it, failed when refused for good,
+	 *     deferred when refused for now past the retries
 	 * @param reply the server's reply, or where the file was written
 	 */
-	record Outcome(boolean accepted, String reply) {
+	record Outcome(DeliveryStatus status, String reply) {
 	}
 }

@@ -41,6 +41,7 @@ public class MessageSenders {
 		if (outbox || !smtpConfigured()) {
 			return new OutboxSender(outbox(issueId));
 		}
-		return new SmtpSender((JavaMailSenderImpl) mailSender.getObject(), properties.send().retry());
+		return new SmtpSender((JavaMailSenderImpl) mailSender.getObject(), properties.send().retry(),
+				properties.send().timeout());
 	}
 }

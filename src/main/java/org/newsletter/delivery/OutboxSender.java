@@ -29,7 +29,7 @@ public class OutboxSender implements MessageSender {
 				message.writeTo(out);
 			}
 			Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-			return new Outcome(true, "written to " + target);
+			return new Outcome(DeliveryStatus.SENT, "written to " + target);
 		}
 		catch (IOException | MessagingException ex) {
 			throw new DeliveryException("cannot write to the outbox " + folder + ": " + ex.getMessage(), ex);

@@ -21,7 +21,10 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
 /**
  * Sends over one SMTP connection kept open across messages (DESIGN.md §2: a new connection
  * costs about as much as a message). A 5xx reply for the recipient is that message's
- * outcome; 4xx replies and lost connections are retried with doubling back-off, then fail.
+ * outcome; 4xx replies and lost connections are retried with doubling back-off. Past the
+ * retries, a 4xx for the recipient (at RCPT TO or at the end of DATA) defers that message and
+ * the sending goes on; anything else (no connection, no reply within the timeout, 421, a
+ * refused sender) fails, since no other message would fare better.
  */
 public class SmtpSender implements MessageSender {
 
@@ -34,18 +37,36 @@ public class SmtpSender implements MessageSender {
 	/** How long a connection may sit unused before it is checked (NOOP) rather than trusted. */
 	private static final long IDLE_CHECK_NANOS = 30_000_000_000L;
 
+	/**
+	 * Recipients deferred one after the other, with no message accepted in between, before the
+	 * deferrals count as the server's trouble: each costs all its retries, so a server that
+	 * defers everyone would otherwise hold the run for hours instead of failing it.
+	 */
+	static final int MAX_DEFERRED_IN_A_ROW = 10;
+
+	private final Duration timeout;
+
+	private int deferredInARow;
+
 	private final Session session;
 
 	private Transport transport;
 
 	private long lastUsed;
 
-	public SmtpSender(JavaMailSenderImpl mail, NewsletterProperties.Retry retry) {
+	public SmtpSender(JavaMailSenderImpl mail, NewsletterProperties.Retry retry, Duration timeout) {
 		this.mail = mail;
 		this.retry = retry;
+		this.timeout = timeout;
 		Properties settings = new Properties();
 		settings.putAll(mail.getSession().getProperties());
 		String protocol = protocol();
+		// Jakarta Mail waits for ever by default: a server that accepts and never answers would
+		// hold the run. A spring.mail.properties.mail.<protocol>.* value of the same name wins.
+		String millis = Long.toString(Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+		for (String key : new String[] { "connectiontimeout", "timeout", "writetimeout" }) {
+			settings.putIfAbsent("mail." + protocol + "." + key, millis);
+		}
 		if (!settings.containsKey("mail." + protocol + ".socketFactory")
 				&& !settings.containsKey("mail." + protocol + ".socketFactory.class")) {
 			settings.put("mail." + protocol + ".socketFactory", new NoDelaySocketFactory());
@@ -61,19 +82,30 @@ public class SmtpSender implements MessageSender {
 				Transport connected = connected();
 				connected.sendMessage(message, message.getAllRecipients());
 				lastUsed = System.nanoTime();
-				return new Outcome(true, lastReply(connected));
+				deferredInARow = 0;
+				return new Outcome(DeliveryStatus.SENT, lastReply(connected));
 			}
 			catch (MessagingException ex) {
 				int code = replyCode(ex);
+				String reply = reply(ex, code);
 				if (code >= 500 && code < 600) {
-					return new Outcome(false, reply(ex, code));
+					return new Outcome(DeliveryStatus.FAILED, reply);
 				}
 				disconnect();
 				if (attempt >= retry.maxAttempts()) {
-					throw new DeliveryException("SMTP " + destination() + " failed after " + attempt + " attempt"
-							+ (attempt == 1 ? "" : "s") + ": " + reply(ex, code), ex);
+					String failure = "SMTP " + destination() + " failed after " + attempt + " attempt"
+							+ (attempt == 1 ? "" : "s") + ": " + reply;
+					if (!refusesOnlyTheRecipient(ex, code)) {
+						throw new DeliveryException(failure, ex);
+					}
+					if (++deferredInARow >= MAX_DEFERRED_IN_A_ROW) {
+						throw new DeliveryException(failure + " (" + deferredInARow
+								+ " recipients deferred in a row: the server's trouble, not theirs)", ex);
+					}
+					log.warn("{}; deferred, the others go on", failure);
+					return new Outcome(DeliveryStatus.DEFERRED, reply);
 				}
-				log.warn("SMTP attempt {} failed ({}); retrying in {}", attempt, reply(ex, code), wait);
+				log.warn("SMTP attempt {} failed ({}); retrying in {}", attempt, reply, wait);
 				sleep(wait);
 				wait = wait.multipliedBy(2);
 			}
@@ -123,14 +155,43 @@ public class SmtpSender implements MessageSender {
 		return 0;
 	}
 
-	private static String reply(MessagingException ex, int code) {
+	/**
+	 * True for a temporary refusal of this message's recipient: a 4xx at RCPT TO or at the end
+	 * of DATA. Not for 421 (the server closing the connection), a refused sender (MAIL FROM) or a
+	 * failure with no reply: those stop every message, and the run fails (DESIGN.md §5).
+	 */
+	static boolean refusesOnlyTheRecipient(Throwable ex, int code) {
+		if (code < 400 || code >= 500 || code == 421) {
+			return false;
+		}
+		for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (t instanceof SMTPSenderFailedException) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private String reply(MessagingException ex, int code) {
 		Throwable detail = ex;
 		if (ex instanceof SendFailedException failed && failed.getNextException() != null) {
 			detail = failed.getNextException();
 		}
 		String message = detail.getMessage() == null ? detail.getClass().getSimpleName() : detail.getMessage();
 		message = message.replaceAll("\\s+", " ").strip();
+		if (code == 0 && timedOut(ex)) {
+			message = "no answer within " + timeout.toMillis() + " ms (newsletter.send.timeout): " + message;
+		}
 		return code == 0 || message.startsWith(Integer.toString(code)) ? message : code + " " + message;
+	}
+
+	private static boolean timedOut(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (t instanceof java.net.SocketTimeoutException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String lastReply(Transport transport) {

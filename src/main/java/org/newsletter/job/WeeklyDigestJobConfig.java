@@ -158,8 +158,8 @@ public class WeeklyDigestJobConfig {
 	/**
 	 * The send step: partitioned by subscriber id range over {@code newsletter.send.connections}
 	 * threads, each worker holding one SMTP connection open across its messages (DESIGN.md §10).
-	 * A restart runs again only the partitions that did not complete, and each reads only who
-	 * has not had the issue yet.
+	 * A restart runs again only the partitions that did not complete (a partition that deferred
+	 * deliveries ends failed), and each reads only who has not had the issue yet or had it deferred.
 	 */
 	@Bean
 	Step sendStep(JobRepository jobRepository, Step sendWorkerStep, Partitioner subscriberRanges,
@@ -185,7 +185,6 @@ public class WeeklyDigestJobConfig {
 	Partitioner subscriberRanges(@Value("#{stepExecution}") StepExecution step, SubscriberRepository subscribers,
 			RunIssue runIssue, DeliveryRepository deliveries, MessageSenders senders,
 			NewsletterProperties properties, DataSource dataSource) {
-		int chunkSize = properties.send().chunkSize();
 		Issue issue = runIssue.of(step);
 		long pending = deliveries.countPending(issue.id());
 		step.getExecutionContext().putLong(RunReport.PENDING, pending);
@@ -201,10 +200,8 @@ public class WeeklyDigestJobConfig {
 			for (int i = 0; i < gridSize; i++) {
 				long min = i == 0 ? 0 : i <= splits.size() ? splits.get(i - 1) : Long.MAX_VALUE;
 				var range = new ExecutionContext();
+				range.putLong(SendPartitionStart.MIN_ID, min);
 				range.putLong(MAX_ID, i < splits.size() ? splits.get(i) - 1 : i == splits.size() ? Long.MAX_VALUE : 0);
-				// the paging reader's own restart state, as if it had read up to just before the range
-				range.put(PENDING_READER + ".start.after", new LinkedHashMap<>(Map.of("id", min - 1)));
-				range.putInt(PENDING_READER + ".read.count", chunkSize);
 				partitions.put("partition" + i, range);
 			}
 			return partitions;
@@ -226,16 +223,16 @@ public class WeeklyDigestJobConfig {
 			.reader(pendingSubscribers)
 			.writer(deliveryWriter)
 			.listener(report)
+			.listener(new SendPartitionStart(PENDING_READER, properties.send().chunkSize()))
 			.build();
 	}
 
 	/**
-	 * The active subscribers of one partition's id range with no delivery of this issue yet, a
-	 * page at a time in id order: each page is a short statement that continues after the last
-	 * id read.
-	 * The partition's context starts the reader after the range's first id, and saves where it
-	 * got at each chunk; on a restart it goes on from there, and the query itself leaves out
-	 * whoever already had the issue.
+	 * The active subscribers of one partition's id range with no delivery of this issue yet or a
+	 * deferred one, a page at a time in id order: each page is a short statement that continues
+	 * after the last id read. Every start of the partition, restarts included, reads its range
+	 * from the beginning (SendPartitionStart); the query itself leaves out whoever already had the
+	 * issue (sent or failed), so a restart sends to whom it still has to and retries the deferred.
 	 */
 	@Bean
 	@StepScope
@@ -248,7 +245,8 @@ public class WeeklyDigestJobConfig {
 			.fromClause("FROM subscriber s")
 			.whereClause("""
 					s.id <= :maxId AND s.status = 'active' AND NOT EXISTS
-					(SELECT 1 FROM delivery d WHERE d.issue_id = :issueId AND d.subscriber_id = s.id)""")
+					(SELECT 1 FROM delivery d WHERE d.issue_id = :issueId AND d.subscriber_id = s.id
+					AND d.status <> 'deferred')""")
 			.parameterValues(Map.of("issueId", issue.id(), "maxId", step.getExecutionContext().getLong(MAX_ID)))
 			.sortKeys(Map.of("id", Order.ASCENDING))
 			.rowMapper(new DataClassRowMapper<>(Subscriber.class))
@@ -260,10 +258,11 @@ public class WeeklyDigestJobConfig {
 	@Bean
 	@StepScope
 	DeliveryWriter deliveryWriter(@Value("#{stepExecution}") StepExecution step, RunIssue runIssue,
-			MessageFactory messages, MessageSenders senders, DeliveryRecorder recorder, SendRate sendRate, Clock clock) {
+			MessageFactory messages, MessageSenders senders, DeliveryRecorder recorder, DeliveryRepository deliveries,
+			SendRate sendRate, Clock clock) {
 		Issue issue = runIssue.of(step);
 		MessageSender sender = senders.open(DigestParameters.of(step.getJobParameters()).outbox(), issue.id());
-		return new DeliveryWriter(issue, messages, sender, recorder, sendRate, clock);
+		return new DeliveryWriter(issue, messages, sender, recorder, deliveries, sendRate, clock);
 	}
 
 	/** One pace for all the connections (a process runs one job at a time). */

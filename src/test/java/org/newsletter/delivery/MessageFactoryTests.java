@@ -54,6 +54,14 @@ class MessageFactoryTests {
 		assertThat(message.getHeader("To")[0]).isEqualTo("Ada <ada@example.org>");
 	}
 
+	@Test
+	void aSubjectCutThroughAPlaceholderLosesTheRestOfIt() throws Exception {
+		MimeMessage message = factory().build(issue("%%t.GREETING%% news for %%t.attr.company%% and %%t.attr.comp…"),
+				new Subscriber(7, "ada@example.org", "Ada", "active", "{\"company\":\"Engines\"}"));
+
+		assertThat(message.getSubject()).isEqualTo("Hello Ada, news for Engines and…");
+	}
+
 	private MessageFactory factory() throws Exception {
 		NewsletterProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
 				"newsletter.data-dir", dataDir.toString(),
