@@ -27,7 +27,7 @@ class FeedParserTests {
 
 	private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
 
-	private final FeedParser parser = new FeedParser();
+	private final FeedParser parser = new FeedParser(FeedTestSupport.properties(Map.of()));
 
 	static Stream<Arguments> march24Feeds() throws IOException {
 		List<Map<String, Object>> feeds = JsonPath.read(FIXTURES.resolve("planet/manifest.json").toFile(), "$.feeds");
