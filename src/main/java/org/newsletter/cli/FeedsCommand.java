@@ -9,8 +9,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.newsletter.config.NewsletterProperties;
 import org.newsletter.Failures;
+import org.newsletter.config.NewsletterProperties;
 import org.newsletter.feed.FeedException;
 import org.newsletter.feed.FeedFetchProcessor;
 import org.newsletter.feed.FeedFetcher;
