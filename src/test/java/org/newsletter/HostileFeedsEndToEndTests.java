@@ -23,6 +23,7 @@ import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +104,100 @@ class HostileFeedsEndToEndTests {
 		assertDigestIsCleanAndComplete(Files.readString(archive));
 		assertThat(feeds.requests()).extracting(FeedServer.Request::path).doesNotContain("/evil.dtd", "/collect");
 		assertNoLocalFileLeaked(received, run);
+	}
+
+	/**
+	 * A feed nested 100,000 elements deep (JDOM's ancestor check made its parse quadratic: the
+	 * run hung) and one nested 20,000 deep (a StackOverflowError in Rome), beside good feeds: the run
+	 * fails those two with the depth reason, quickly, and sends the good ones.
+	 */
+	@Test
+	@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void deeplyNestedFeedsFailAloneInARun() throws Exception {
+		List<String> deep = serveDeepFeeds(20_000);
+		writeGoodFeedsAnd(deep);
+		Files.writeString(dataDir.resolve("subscribers.csv"), "email,name\nada@example.org,Ada\n");
+		var cli = new Cli(dataDir).with("spring.mail.host", "127.0.0.1").with("spring.mail.port", smtp.getSmtp().getPort());
+		assertThat(cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString()).exitCode()).isZero();
+
+		var run = cli.run("run", "--cutoff=2026-03-21T00:00:00Z");
+
+		assertThat(run.exitCode()).as(run.toString()).isZero();
+		assertThat(run.out()).as(run.toString()).contains("fetch: 3/5 feeds ok, 2 failed", "3 entries eligible from 3 sources");
+		deep.forEach(url -> assertThat(run.out()).as(run.toString())
+			.containsPattern("failed: .*\\(" + java.util.regex.Pattern.quote(url) + "\\): nested deeper than 256 elements"));
+		assertThat(Jsoup.parse(WeeklyDigestEndToEndTests.part(smtp.getReceivedMessages()[0], "text/html"))
+			.select("td.source h2").eachText()).containsExactly("Ari Lamstein", "Marcos Dione", "Mike Driscoll");
+	}
+
+	/** The same list through {@code feeds check}: one line per feed, the deep ones failed with the reason. */
+	@Test
+	@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void deeplyNestedFeedsFailAloneInFeedsCheck() throws Exception {
+		List<String> deep = serveDeepFeeds(20_000);
+		writeGoodFeedsAnd(deep);
+
+		var check = new Cli(dataDir).run("feeds", "check");
+
+		assertThat(check.exitCode()).as(check.toString()).isEqualTo(1);
+		assertThat(check.out()).as(check.toString()).contains("3/5 feeds ok")
+			.containsPattern("ok +Ari Lamstein +1 entries")
+			.containsPattern("ok +Marcos Dione +1 entries")
+			.containsPattern("ok +Mike Driscoll +1 entries");
+		deep.forEach(url -> assertThat(check.out()).as(check.toString())
+			.containsPattern("failed +" + java.util.regex.Pattern.quote(url) + ": nested deeper than 256 elements"));
+		assertThat(check.err()).as(check.toString()).doesNotContain("Exception", "Error", "\tat ");
+	}
+
+	/**
+	 * With the depth limit lifted, the same kind of feeds: the RSS one outlives the fetch timeout
+	 * in the parser, the Atom one overflows the stack. {@code feeds check} still prints every feed's line,
+	 * each deep one failed with its reason, and says how many were ok.
+	 */
+	@Test
+	@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void feedsCheckGivesEveryFeedItsLineWhateverTheParseThrows() throws Exception {
+		List<String> deep = serveDeepFeeds(10_000);
+		writeGoodFeedsAnd(deep);
+
+		var check = new Cli(dataDir).with("newsletter.fetch.max-depth", 1_000_000)
+			.with("newsletter.fetch.timeout", "5s")
+			.run("feeds", "check");
+
+		assertThat(check.exitCode()).as(check.toString()).isEqualTo(1);
+		assertThat(check.out()).as(check.toString()).contains("3/5 feeds ok")
+			.containsPattern("failed +" + java.util.regex.Pattern.quote(deep.get(0)) + ": timed out after 5 s")
+			.containsPattern("failed +" + java.util.regex.Pattern.quote(deep.get(1)) + ": cannot be processed: .*StackOverflowError");
+		assertThat(check.err()).as(check.toString()).doesNotContain("Exception", "\tat ");
+	}
+
+	/**
+	 * An RSS feed whose item holds elements nested 100,000 deep (700 kB; JDOM's build of it is
+	 * quadratic), and an Atom feed whose XHTML content nests {@code atomDepth} divs (its
+	 * serialisation by Rome recurses a level per div).
+	 */
+	private List<String> serveDeepFeeds(int atomDepth) {
+		String rss = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Deep</title>"
+				+ "<link>https://deep.example/</link><item><title>Down</title><link>https://deep.example/1</link>"
+				+ "<x>".repeat(100_000) + "</x>".repeat(100_000) + "</item></channel></rss>";
+		String atom = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Deeper</title>"
+				+ "<id>urn:deeper</id><entry><title>Down</title><id>urn:deeper:1</id><link href=\"https://deeper.example/1\"/>"
+				+ "<updated>2026-03-19T00:00:00Z</updated><content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">"
+				+ "<div>".repeat(atomDepth) + "</div>".repeat(atomDepth) + "</div></content></entry></feed>";
+		return List.of(serve("/deep-rss.xml", rss.getBytes(StandardCharsets.UTF_8), "application/rss+xml"),
+				serve("/deep-atom.xml", atom.getBytes(StandardCharsets.UTF_8), "application/atom+xml"));
+	}
+
+	/** Three Planet feeds with one entry each before 2026-03-21, then {@code others}, nameless. */
+	private void writeGoodFeedsAnd(List<String> others) throws IOException {
+		var opml = new StringBuilder("<opml version=\"2.0\"><body>\n");
+		for (String good : List.of("Ari Lamstein:ari-lamstein", "Marcos Dione:marcos-dione", "Mike Driscoll:mike-driscoll")) {
+			String[] nameAndFile = good.split(":");
+			opml.append("<outline text=\"").append(nameAndFile[0]).append("\" xmlUrl=\"")
+				.append(feeds.url("/feeds/" + nameAndFile[1] + ".xml")).append("\"/>\n");
+		}
+		others.forEach(url -> opml.append("<outline xmlUrl=\"").append(xml(url)).append("\"/>\n"));
+		Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
 	}
 
 	/** The bad feeds by URL, each with (a pattern of) the reason the summary must give. */

@@ -4,17 +4,20 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.newsletter.Failures;
 import org.newsletter.config.NewsletterProperties;
 import org.newsletter.feed.FeedException;
+import org.newsletter.feed.FeedFetchProcessor;
 import org.newsletter.feed.FeedFetcher;
 import org.newsletter.feed.FeedList;
-import org.newsletter.feed.FeedParser;
 import org.newsletter.feed.FeedRepository;
 import org.newsletter.feed.FeedSource;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -46,16 +49,14 @@ class FeedsCommand implements Runnable {
 
 		private final NewsletterProperties properties;
 
-		private final FeedFetcher fetcher;
-
-		private final FeedParser parser;
+		/** The run's own fetch and parse: the same deadline, limits and failure reasons. */
+		private final FeedFetchProcessor processor;
 
 		private final FeedRepository feeds;
 
-		Check(NewsletterProperties properties, FeedFetcher fetcher, FeedParser parser, FeedRepository feeds) {
+		Check(NewsletterProperties properties, FeedFetchProcessor processor, FeedRepository feeds) {
 			this.properties = properties;
-			this.fetcher = fetcher;
-			this.parser = parser;
+			this.processor = processor;
 			this.feeds = feeds;
 		}
 
@@ -68,7 +69,7 @@ class FeedsCommand implements Runnable {
 				List<Future<String>> lines = sources.stream().map(s -> pool.submit(() -> check(s))).toList();
 				int failed = 0;
 				for (int i = 0; i < sources.size(); i++) {
-					String text = lines.get(i).get();
+					String text = line(sources.get(i), lines.get(i));
 					failed += text.startsWith("failed") ? 1 : 0;
 					out.println(text);
 					health(sources.get(i)).forEach(out::println);
@@ -83,17 +84,31 @@ class FeedsCommand implements Runnable {
 
 		private String check(FeedSource source) {
 			try {
-				var body = fetcher.fetch(source.url(), FeedFetcher.Validators.NONE).orElseThrow();
-				var feed = parser.parse(body);
+				var feed = processor.process(source, FeedFetcher.Validators.NONE).feed();
+				if (feed == null) {
+					return failed(source, "HTTP 304 Not Modified to a request that asked for the whole feed");
+				}
 				return String.format("ok      %-40s %3d entries  %s", label(source, feed.title()), feed.entries().size(),
 						source.url());
 			}
 			catch (FeedException ex) {
-				return String.format("failed  %-40s %s: %s", label(source, ""), source.url(), ex.getMessage());
+				return failed(source, ex.getMessage());
 			}
-			catch (RuntimeException ex) {
-				return String.format("failed  %-40s %s: %s", label(source, ""), source.url(), org.newsletter.Failures.oneLine(ex));
+		}
+
+		/** The feed's line; whatever its check threw, a failed line with the reason, never the end of the report. */
+		private String line(FeedSource source, Future<String> check) throws InterruptedException {
+			try {
+				return check.get();
 			}
+			catch (ExecutionException ex) {
+				LoggerFactory.getLogger(Check.class).info("checking {} failed", source.url(), ex.getCause());
+				return failed(source, "cannot be processed: " + Failures.oneLine(ex.getCause()));
+			}
+		}
+
+		private static String failed(FeedSource source, String reason) {
+			return String.format("failed  %-40s %s: %s", label(source, ""), source.url(), reason);
 		}
 
 		/** The feed's record over past runs, and a warning when it has failed too many in a row. */

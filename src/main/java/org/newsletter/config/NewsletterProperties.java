@@ -111,7 +111,7 @@ public record NewsletterProperties(
 	/**
 	 * How feeds are fetched.
 	 *
-	 * @param timeout connect and read timeout of one feed
+	 * @param timeout how long one feed may take, fetch (connect, redirects, body) and parse together
 	 * @param maxBytes a feed larger than this is refused while it streams
 	 * @param concurrency how many feeds are fetched at once
 	 * @param maxRedirects how many redirects are followed
@@ -119,6 +119,7 @@ public record NewsletterProperties(
 	 * @param disableAfter a feed that has failed this many runs in a row is reported loudly in
 	 *     the run summary and by {@code feeds check}; it is still fetched, so it comes back by
 	 *     itself once fixed (remove it from the feed list to stop)
+	 * @param maxDepth a feed whose XML nests elements deeper than this is refused as it is read
 	 */
 	public record Fetch(
 			@DefaultValue("20s") @NotNull Duration timeout,
@@ -126,7 +127,8 @@ public record NewsletterProperties(
 			@DefaultValue("8") @Min(1) int concurrency,
 			@DefaultValue("5") @Min(0) int maxRedirects,
 			@DefaultValue("newsletter/0.1 (+https://newsletter.example)") @NotBlank String userAgent,
-			@DefaultValue("10") @Min(1) int disableAfter) {
+			@DefaultValue("10") @Min(1) int disableAfter,
+			@DefaultValue("256") @Min(8) int maxDepth) {
 	}
 
 	/**

@@ -47,20 +47,27 @@ public class FeedFetchProcessor implements ItemProcessor<FeedSource, FeedFetchPr
 			.orElse(FeedFetcher.Validators.NONE));
 	}
 
-	/** Fetches and parses {@code source}, asking for it only if changed since {@code validators}. */
+	/**
+	 * Fetches and parses {@code source} within one timeout, asking for it only if changed since
+	 * {@code validators}.
+	 */
 	public Fetched process(FeedSource source, FeedFetcher.Validators validators) throws FeedException {
+		Deadline deadline = fetcher.deadline();
 		try {
-			Optional<FeedFetcher.Body> body = fetcher.fetch(source.url(), validators);
+			Optional<FeedFetcher.Body> body = fetcher.fetch(source.url(), validators, deadline);
 			if (body.isEmpty()) {
 				return new Fetched(source, validators, null);
 			}
 			return new Fetched(source, new FeedFetcher.Validators(body.get().etag(), body.get().lastModified()),
-					parser.parse(body.get()));
+					parser.parse(body.get(), deadline));
 		}
 		catch (FeedException ex) {
 			throw ex;
 		}
-		catch (RuntimeException | StackOverflowError ex) {
+		catch (RuntimeException | Error ex) {
+			// A feed's bytes are untrusted: whatever they make the libraries throw, a stack overflow
+			// or an exhausted heap included (what one parse held is garbage once it is abandoned),
+			// is that feed's failure, and the other feeds go on.
 			throw new FeedException("cannot be processed: " + FeedFetcher.describe(ex), ex);
 		}
 	}

@@ -36,8 +36,6 @@ public class FeedFetcher implements DisposableBean {
 
 	private static final Set<String> SCHEMES = Set.of("http", "https", "file");
 
-	private static final String TIMED_OUT = "timed out";
-
 	private final NewsletterProperties.Fetch settings;
 
 	/** Ends exchanges whose headers outlive the timeout: a server trickling bytes never trips a read timeout. */
@@ -66,17 +64,31 @@ public class FeedFetcher implements DisposableBean {
 		public static final Validators NONE = new Validators(null, null);
 	}
 
+	/** A feed's deadline, {@code newsletter.fetch.timeout} from now: its fetch and its parse are done by then. */
+	public Deadline deadline() {
+		return Deadline.after(settings.timeout());
+	}
+
 	/**
 	 * Fetches {@code url}; empty when the server answers 304 Not Modified.
 	 * @throws FeedException with the reason when the feed cannot be had
 	 */
 	public Optional<Body> fetch(String url, Validators validators) throws FeedException {
+		return fetch(url, validators, deadline());
+	}
+
+	/**
+	 * Fetches {@code url} by {@code deadline}, redirects included; empty when the server answers
+	 * 304 Not Modified.
+	 * @throws FeedException with the reason when the feed cannot be had
+	 */
+	public Optional<Body> fetch(String url, Validators validators, Deadline deadline) throws FeedException {
 		URI uri = parse(url);
 		if ("file".equals(uri.getScheme())) {
 			return Optional.of(readFile(uri));
 		}
 		for (int redirects = 0; redirects <= settings.maxRedirects(); redirects++) {
-			Response response = send(uri, validators);
+			Response response = send(uri, validators, deadline);
 			int status = response.status();
 			if (status == 304) {
 				return Optional.empty();
@@ -95,7 +107,7 @@ public class FeedFetcher implements DisposableBean {
 				throw new FeedException("HTTP " + status);
 			}
 			// decompressed, the body is bounded again (a small gzip can expand enormously)
-			byte[] bytes = readBounded(decoded(response), Long.MAX_VALUE);
+			byte[] bytes = readBounded(decoded(response), Deadline.NONE);
 			return Optional.of(new Body(uri.toString(), bytes, response.contentType(), response.etag(),
 					response.lastModified()));
 		}
@@ -126,16 +138,16 @@ public class FeedFetcher implements DisposableBean {
 	 * One request, its whole exchange (connect, headers, body) bounded by the timeout, so a
 	 * server that trickles bytes cannot hold a fetch thread.
 	 */
-	private Response send(URI uri, Validators validators) throws FeedException {
+	private Response send(URI uri, Validators validators, Deadline deadline) throws FeedException {
 		try {
-			return sendOnce(uri, validators);
+			return sendOnce(uri, validators, deadline);
 		}
 		catch (FeedException ex) {
 			// A kept-alive connection the server closed meanwhile fails before any response byte
 			// arrives ("unexpected end of file", "connection reset"): one new try on a new connection.
 			if (ex.getCause() instanceof IOException cause && !(cause instanceof SocketTimeoutException)
-					&& !(cause instanceof ConnectException) && !ex.getMessage().startsWith(TIMED_OUT)) {
-				return sendOnce(uri, validators);
+					&& !(cause instanceof ConnectException) && !ex.getMessage().startsWith(Deadline.TIMED_OUT)) {
+				return sendOnce(uri, validators, deadline);
 			}
 			throw ex;
 		}
@@ -146,7 +158,8 @@ public class FeedFetcher implements DisposableBean {
 	 * less work per feed than {@code java.net.http}, whose selector and executor threads took
 	 * more CPU than parsing on a list of local feeds.
 	 */
-	private Response sendOnce(URI uri, Validators validators) throws FeedException {
+	private Response sendOnce(URI uri, Validators validators, Deadline deadline) throws FeedException {
+		deadline.check();
 		HttpURLConnection connection;
 		try {
 			connection = (HttpURLConnection) uri.toURL().openConnection();
@@ -154,7 +167,7 @@ public class FeedFetcher implements DisposableBean {
 		catch (IOException | IllegalArgumentException ex) {
 			throw new FeedException("fetch failed: " + describe(ex), ex);
 		}
-		int timeout = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
+		int timeout = (int) Math.min(Integer.MAX_VALUE, deadline.remainingMillis());
 		connection.setConnectTimeout(timeout);
 		connection.setReadTimeout(timeout);
 		connection.setInstanceFollowRedirects(false);
@@ -171,9 +184,8 @@ public class FeedFetcher implements DisposableBean {
 		}
 		// Until the headers are in, a deadline disconnects the exchange; the body's reading then
 		// checks the same deadline itself (closing a body's stream waits for a read in progress).
-		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
 		var reading = new AtomicBoolean();
-		ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+		ScheduledFuture<?> watchdog = deadlines.schedule(() -> {
 			if (!reading.get()) {
 				connection.disconnect();
 			}
@@ -183,38 +195,37 @@ public class FeedFetcher implements DisposableBean {
 			reading.set(true);
 			byte[] body;
 			if (status == 200) {
-				body = readBounded(connection.getInputStream(), end);
+				body = readBounded(connection.getInputStream(), deadline);
 			}
 			else {
 				// read out (bounded) and closed, so the connection can be kept alive
 				InputStream error = connection.getErrorStream();
 				body = new byte[0];
 				if (error != null) {
-					readBounded(error, end);
+					readBounded(error, deadline);
 				}
 			}
-			if (past(end)) {
-				throw timedOut(null);
-			}
+			deadline.check();
 			return new Response(status, connection.getHeaderField("Location"), connection.getContentType(),
 					connection.getContentEncoding(), connection.getHeaderField("ETag"),
 					connection.getHeaderField("Last-Modified"), body);
 		}
 		catch (FeedException ex) {
-			throw past(end) && !ex.getMessage().startsWith(TIMED_OUT) ? timedOut(ex) : ex;
+			throw deadline.passed() && !ex.getMessage().startsWith(Deadline.TIMED_OUT) ? deadline.timedOut(ex) : ex;
 		}
 		catch (SocketTimeoutException ex) {
 			boolean connecting = ex.getMessage() != null && ex.getMessage().contains("connect");
-			throw connecting ? new FeedException("connection " + timedOut(ex).getMessage(), ex) : timedOut(ex);
+			throw connecting ? new FeedException("connection " + deadline.timedOut(ex).getMessage(), ex)
+					: deadline.timedOut(ex);
 		}
 		catch (ConnectException ex) {
 			throw new FeedException("connection refused", ex);
 		}
 		catch (IOException ex) {
-			throw past(end) ? timedOut(ex) : new FeedException("fetch failed: " + describe(ex), ex);
+			throw deadline.passed() ? deadline.timedOut(ex) : new FeedException("fetch failed: " + describe(ex), ex);
 		}
 		finally {
-			deadline.cancel(false);
+			watchdog.cancel(false);
 		}
 	}
 
@@ -242,7 +253,7 @@ public class FeedFetcher implements DisposableBean {
 			throw new FeedException("bad file URL: " + ex.getMessage());
 		}
 		try (InputStream in = Files.newInputStream(path)) {
-			return new Body(uri.toString(), readBounded(in, Long.MAX_VALUE), null, null, null);
+			return new Body(uri.toString(), readBounded(in, Deadline.NONE), null, null, null);
 		}
 		catch (NoSuchFileException ex) {
 			throw new FeedException("no such file");
@@ -252,11 +263,8 @@ public class FeedFetcher implements DisposableBean {
 		}
 	}
 
-	/**
-	 * Reads at most max-bytes, failing as soon as the stream goes past it, or past {@code end}
-	 * ({@link System#nanoTime()}; {@link Long#MAX_VALUE} for none).
-	 */
-	private byte[] readBounded(InputStream in, long end) throws FeedException {
+	/** Reads at most max-bytes, failing as soon as the stream goes past it, or past {@code deadline}. */
+	private byte[] readBounded(InputStream in, Deadline deadline) throws FeedException {
 		long max = settings.maxBytes();
 		var out = new ByteArrayOutputStream();
 		byte[] buffer = new byte[16 * 1024];
@@ -267,23 +275,13 @@ public class FeedFetcher implements DisposableBean {
 					throw new FeedException("larger than the limit of " + max + " bytes");
 				}
 				out.write(buffer, 0, n);
-				if (end != Long.MAX_VALUE && past(end)) {
-					throw timedOut(null);
-				}
+				deadline.check();
 			}
 		}
 		catch (IOException ex) {
 			throw new FeedException("download failed: " + describe(ex), ex);
 		}
 		return out.toByteArray();
-	}
-
-	private static boolean past(long end) {
-		return System.nanoTime() - end >= 0;
-	}
-
-	private FeedException timedOut(Throwable cause) {
-		return new FeedException(TIMED_OUT + " after " + settings.timeout().toSeconds() + " s", cause);
 	}
 
 	static String describe(Throwable ex) {

@@ -28,12 +28,16 @@ import org.jdom2.input.SAXBuilder;
 import org.jdom2.output.Format;
 import org.jdom2.output.XMLOutputter;
 import org.jsoup.Jsoup;
+import org.newsletter.config.NewsletterProperties;
+import org.xml.sax.Attributes;
+import org.xml.sax.SAXException;
+import org.xml.sax.helpers.XMLFilterImpl;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Parses feed bytes with Rome (RSS 0.9x, 1.0, 2.0, Atom), DOCTYPEs refused, and turns each
- * entry into plain-text fields and cleaned HTML.
+ * Parses feed bytes with Rome (RSS 0.9x, 1.0, 2.0, Atom), DOCTYPEs refused, nesting bounded,
+ * within the feed's deadline, and turns each entry into plain-text fields and cleaned HTML.
  */
 @Component
 public class FeedParser {
@@ -44,22 +48,38 @@ public class FeedParser {
 		.compile("</?[a-zA-Z][a-zA-Z0-9]*(\\s[^>]*)?/?>|&(#\\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);");
 
 	/** Each fetch thread keeps its SAX builder, and the parser in it, from feed to feed. */
-	private final ThreadLocal<SAXBuilder> builders = ThreadLocal.withInitial(() -> new SecureInput().builder());
+	private final ThreadLocal<SecureInput> inputs;
 
-	/** Parses {@code body}; {@code url} is where it came from (for relative links). */
+	public FeedParser(NewsletterProperties properties) {
+		int maxDepth = properties.fetch().maxDepth();
+		this.inputs = ThreadLocal.withInitial(() -> new SecureInput(maxDepth));
+	}
+
+	/** Parses {@code body}, however long it takes; {@code url} is where it came from (for relative links). */
 	public ParsedFeed parse(FeedFetcher.Body body) throws FeedException {
+		return parse(body, Deadline.NONE);
+	}
+
+	/**
+	 * Parses {@code body} by {@code deadline}; {@code url} is where it came from (for relative links).
+	 * @throws FeedException with the reason, "timed out" when the deadline passes first
+	 */
+	public ParsedFeed parse(FeedFetcher.Body body, Deadline deadline) throws FeedException {
 		String text = FeedCharset.decode(body.bytes(), body.contentType());
 		if (looksLikeHtml(text)) {
 			throw new FeedException(notAFeed(text, body.url()));
 		}
-		Document document = read(text);
+		Document document = read(text, deadline);
 		FeedDates.canonicalize(document);
 		SyndFeed feed = build(document);
+		deadline.check();
 		List<String> bodies = itemBodies(document, feed.getEntries().size());
 		String siteLink = absolute(feed.getLink(), body.url());
 		List<ParsedFeed.Entry> entries = new ArrayList<>();
 		Set<String> seen = new LinkedHashSet<>();
 		for (int i = 0; i < feed.getEntries().size(); i++) {
+			// each entry's HTML is parsed and cleaned: with many entries, that is most of the time
+			deadline.check();
 			ParsedFeed.Entry parsed = entry(feed.getEntries().get(i), bodies.get(i),
 					siteLink != null ? siteLink : body.url());
 			String identity = parsed.guid() != null ? "g:" + parsed.guid() : parsed.link() != null ? "l:" + parsed.link() : null;
@@ -70,12 +90,20 @@ public class FeedParser {
 		return new ParsedFeed(EntryCleaner.text(feed.getTitle()), siteLink, entries);
 	}
 
-	/** The XML document, read with Rome's own secure SAX set-up: DOCTYPEs refused, so no entity of any kind. */
-	private Document read(String text) throws FeedException {
+	/**
+	 * The XML document, read with Rome's own secure SAX set-up: DOCTYPEs refused, so no entity of
+	 * any kind; nesting and time bounded as the parser reads, before the document is built.
+	 */
+	private Document read(String text, Deadline deadline) throws FeedException {
 		try {
-			return SecureInput.document(builders.get(), text);
+			return inputs.get().document(text, deadline);
 		}
 		catch (JDOMException ex) {
+			for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+				if (cause instanceof Bounds.Exceeded exceeded) {
+					throw exceeded.failure;
+				}
+			}
 			throw new FeedException(reason(ex), ex);
 		}
 		catch (IOException ex) {
@@ -254,7 +282,7 @@ public class FeedParser {
 
 	/**
 	 * Rome's own SAX set-up (external entities off, DOCTYPEs refused), reading the document once
-	 * for both uses.
+	 * for both uses, through {@link Bounds}.
 	 */
 	private static final class SecureInput extends WireFeedInput {
 
@@ -262,19 +290,75 @@ public class FeedParser {
 		private static final Pattern NEEDS_FIXING = Pattern
 			.compile("&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)|\\A(?:\\s|<!--)");
 
-		SecureInput() {
+		private final SAXBuilder builder;
+
+		private final Bounds bounds;
+
+		SecureInput(int maxDepth) {
 			setAllowDoctypes(false);
+			builder = createSAXBuilder();
+			bounds = new Bounds(maxDepth);
+			builder.setXMLFilter(bounds);
 		}
 
-		SAXBuilder builder() {
-			return createSAXBuilder();
-		}
-
-		static Document document(SAXBuilder builder, String text) throws JDOMException, IOException {
+		Document document(String text, Deadline deadline) throws JDOMException, IOException {
+			bounds.start(deadline);
 			// Rome's fixer turns HTML entities into references and bare ampersands into &amp;,
 			// a character at a time: only the documents that need it go through it.
 			Reader reader = new StringReader(text);
 			return builder.build(NEEDS_FIXING.matcher(text).find() ? new XmlFixerReader(reader) : reader);
+		}
+	}
+
+	/**
+	 * Between the SAX parser and JDOM: stops the parse at the first element nested deeper than
+	 * max-depth, or read after the deadline. JDOM checks each element it adds against all its
+	 * ancestors, so a document nested 100,000 deep took hours, and what walks a document
+	 * recursively overflows the stack long before; refused here, nothing deep is ever built.
+	 */
+	private static final class Bounds extends XMLFilterImpl {
+
+		private final int maxDepth;
+
+		private int depth;
+
+		private Deadline deadline = Deadline.NONE;
+
+		Bounds(int maxDepth) {
+			this.maxDepth = maxDepth;
+		}
+
+		void start(Deadline deadline) {
+			this.deadline = deadline;
+			depth = 0;
+		}
+
+		@Override
+		public void startElement(String uri, String localName, String qName, Attributes atts) throws SAXException {
+			if (++depth > maxDepth) {
+				throw new Exceeded(new FeedException("nested deeper than " + maxDepth + " elements"));
+			}
+			if (deadline.passed()) {
+				throw new Exceeded(deadline.timedOut(null));
+			}
+			super.startElement(uri, localName, qName, atts);
+		}
+
+		@Override
+		public void endElement(String uri, String localName, String qName) throws SAXException {
+			depth--;
+			super.endElement(uri, localName, qName);
+		}
+
+		/** Ends the parse; JDOM passes it on as the cause of its exception. */
+		static final class Exceeded extends SAXException {
+
+			final transient FeedException failure;
+
+			Exceeded(FeedException failure) {
+				super(failure.getMessage());
+				this.failure = failure;
+			}
 		}
 	}
 }

@@ -93,7 +93,7 @@ public class FeedPrefetcher implements ItemStreamReader<FeedPrefetcher.Prefetche
 			return head.get();
 		}
 		catch (ExecutionException ex) {
-			// processing turns every failure into a FeedException; what is left is an Error
+			// processing turns every failure of a feed, Errors included, into a FeedException: this is a bug
 			throw new IllegalStateException("fetching a feed failed: " + ex.getCause(), ex.getCause());
 		}
 	}

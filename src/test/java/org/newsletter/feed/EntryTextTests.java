@@ -92,7 +92,7 @@ class EntryTextTests {
 		try (Stream<Path> files = Files.walk(FEEDS)) {
 			for (Path file : files.filter(f -> f.toString().endsWith(".xml")).toList()) {
 				byte[] bytes = Files.readAllBytes(file);
-				entries.addAll(new FeedParser().parse(new FeedFetcher.Body(file.toUri().toString(), bytes, null, null, null))
+				entries.addAll(new FeedParser(FeedTestSupport.properties(java.util.Map.of())).parse(new FeedFetcher.Body(file.toUri().toString(), bytes, null, null, null))
 					.entries());
 			}
 		}

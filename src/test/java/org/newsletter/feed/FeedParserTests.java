@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ class FeedParserTests {
 
 	private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
 
-	private final FeedParser parser = new FeedParser();
+	private final FeedParser parser = new FeedParser(FeedTestSupport.properties(Map.of()));
 
 	static Stream<Arguments> march24Feeds() throws IOException {
 		List<Map<String, Object>> feeds = JsonPath.read(FIXTURES.resolve("planet/manifest.json").toFile(), "$.feeds");
@@ -69,6 +70,40 @@ class FeedParserTests {
 	void anEntityExpansionBombIsRefusedQuickly() {
 		assertThatThrownBy(() -> parse(hostile("billion-laughs.xml"))).isInstanceOf(FeedException.class)
 			.hasMessageNotContaining("lollol");
+	}
+
+	@ParameterizedTest(name = "max-depth {0}")
+	@ValueSource(ints = { 8, 256 })
+	@Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void aFeedNestedExactlyMaxDepthIsReadAndOneLevelDeeperIsRefused(int maxDepth) throws FeedException {
+		var bounded = new FeedParser(FeedTestSupport.properties(Map.of("newsletter.fetch.max-depth", "" + maxDepth)));
+
+		assertThat(bounded.parse(body(nested(maxDepth))).entries()).singleElement()
+			.satisfies(entry -> assertThat(entry.title()).isEqualTo("Down"));
+		assertThatThrownBy(() -> bounded.parse(body(nested(maxDepth + 1)))).isInstanceOf(FeedException.class)
+			.hasMessage("nested deeper than " + maxDepth + " elements");
+		// the same thread's parser again, its count back at the root
+		assertThat(bounded.parse(body(nested(maxDepth))).entries()).hasSize(1);
+	}
+
+	@Test
+	@Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void aFeedNested100000DeepIsRefusedBeforeItIsBuilt() {
+		assertThatThrownBy(() -> parser.parse(body(nested(100_000)))).isInstanceOf(FeedException.class)
+			.hasMessage("nested deeper than 256 elements");
+	}
+
+	@Test
+	@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void aParseThatOutlivesTheFeedsDeadlineFailsAsTimedOut() {
+		// depth allowed, the parse of 100,000 levels takes JDOM minutes: the deadline ends it
+		var unbounded = new FeedParser(FeedTestSupport.properties(Map.of("newsletter.fetch.max-depth", "1000000")));
+		long start = System.nanoTime();
+
+		assertThatThrownBy(() -> unbounded.parse(body(nested(100_000)), Deadline.after(Duration.ofSeconds(1))))
+			.isInstanceOf(FeedException.class)
+			.hasMessage("timed out after 1 s");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
 	}
 
 	@Test
@@ -261,6 +296,19 @@ class FeedParserTests {
 	private ParsedFeed parse(String xml) throws FeedException {
 		return parser.parse(new FeedFetcher.Body("https://t.example/feed.xml", xml.getBytes(StandardCharsets.UTF_8),
 				"application/xml", null, null));
+	}
+
+	private static FeedFetcher.Body body(String xml) {
+		return new FeedFetcher.Body("https://deep.example/feed.xml", xml.getBytes(StandardCharsets.UTF_8), "application/xml",
+				null, null);
+	}
+
+	/** An RSS feed of one item whose deepest element is {@code depth} levels down, {@code <rss>} being level 1. */
+	static String nested(int depth) {
+		// rss, channel and item are three levels; elements in the item make up the rest
+		return "<rss version=\"2.0\"><channel><title>Deep</title><link>https://deep.example/</link><item><title>Down</title>"
+				+ "<link>https://deep.example/1</link>" + "<x>".repeat(depth - 3) + "</x>".repeat(depth - 3)
+				+ "</item></channel></rss>";
 	}
 
 	private static Path hostile(String name) {

@@ -29,7 +29,7 @@ final class FeedTestSupport {
 	 * a fresh in-memory database.
 	 */
 	static FeedFetchProcessor processor(Map<String, String> settings) {
-		return new FeedFetchProcessor(new FeedFetcher(properties(settings)), new FeedParser(), repository());
+		return new FeedFetchProcessor(new FeedFetcher(properties(settings)), new FeedParser(properties(Map.of())), repository());
 	}
 
 	/** A repository on a fresh in-memory database migrated by the application's own Flyway scripts. */

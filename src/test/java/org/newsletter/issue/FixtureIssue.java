@@ -84,7 +84,7 @@ final class FixtureIssue {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		var parser = new FeedParser();
+		var parser = new FeedParser(org.newsletter.config.TestProperties.of(Map.of()));
 		List<Eligibility.Candidate> candidates = new ArrayList<>();
 		long feedId = 0;
 		for (Map<String, Object> feed : manifest) {
