@@ -327,11 +327,27 @@ class RestartEndToEndTests {
 		assertThat(full.exitCode()).as(full.toString()).isEqualTo(1);
 		assertThat(full.err()).as(full.toString()).contains("no space left").contains(disk.mount().resolve("data").toString());
 		assertThat(full.err().lines()).as("one line, no stack trace: " + full).hasSize(1);
-		assertThat(outcomes.get(1).out()).as("stopped mid-send: " + outcomes.get(1)).containsPattern("STARTED .* 33 +[1-9]\\d?/0 ");
+		assertThat(outcomes.get(1).out()).as("stopped mid-send: " + outcomes.get(1)).containsPattern("STARTED .* 33 +[1-9]\\d?/0/0 ");
 		var finished = outcomes.get(2);
 		assertThat(finished.exitCode()).as(finished.toString()).isZero();
 		assertThat(outcomes.get(3).out()).contains("COMPLETED");
 		assertEveryoneAtLeastOnceAndDuplicatesAtMost(MANY, CONNECTIONS);
+	}
+
+	@Test
+	void aSendIsRefusedBeforeTheFirstMessageWhenTheDataDirectoryHasNoRoomForItsRecords() throws Exception {
+		var refused = cli().with("newsletter.send.free-space-reserve", "100000TB").run("run", CUTOFF);
+
+		assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+		assertThat(refused.err()).contains("not enough free space in the data directory " + dataDir.toAbsolutePath().normalize())
+			.contains("nothing was sent").containsPattern("restart \\d+");
+		snapshotSmtp();
+		assertThat(received).isEmpty();
+
+		var restart = cli().run("restart");
+
+		assertThat(restart.exitCode()).as(restart.toString()).isZero();
+		assertEveryoneAtLeastOnceAndDuplicatesAtMost(0);
 	}
 
 	/** Subscribers of the full-disk test: a send of 8 s at 10 a second. */

@@ -12,6 +12,8 @@ import org.newsletter.NewsletterApplication;
 import javax.sql.DataSource;
 
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.helpers.NOPAppender;
 import ch.qos.logback.core.status.OnConsoleStatusListener;
 import org.newsletter.config.DataDirLock;
 import org.newsletter.config.DataDirUnusableException;
@@ -89,7 +91,7 @@ public final class Launcher {
 		}
 		catch (RuntimeException ex) {
 			LoggerFactory.getLogger(Launcher.class).error("start-up failed", ex);
-			err.println("newsletter: " + StartFailures.oneLine(ex, dataDir.get()));
+			err.println("newsletter: " + StartFailures.oneLine(ex, dataDir.get(), StartFailures.configFiles(springArgs)));
 			return ExitCodes.FAILED;
 		}
 	}
@@ -103,6 +105,11 @@ public final class Launcher {
 	private static void quietUntilConfigured() {
 		if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
 			logback.reset();
+			// an appender that drops everything, or logback itself warns on the terminal that there is none
+			var nothing = new NOPAppender<ILoggingEvent>();
+			nothing.setContext(logback);
+			nothing.start();
+			logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(nothing);
 		}
 	}
 

@@ -26,8 +26,12 @@ final class StartFailures {
 	private StartFailures() {
 	}
 
-	static String oneLine(Throwable ex, Path dataDir) {
-		String yaml = yamlError(ex);
+	/**
+	 * @param configFiles configuration files named on the command line
+	 *     ({@code spring.config.location}, {@code spring.config.additional-location})
+	 */
+	static String oneLine(Throwable ex, Path dataDir, List<Path> configFiles) {
+		String yaml = yamlError(ex, configFiles);
 		if (yaml != null) {
 			return yaml;
 		}
@@ -39,14 +43,14 @@ final class StartFailures {
 		return "cannot start: " + Failures.oneLine(ex);
 	}
 
-	private static String yamlError(Throwable ex) {
+	private static String yamlError(Throwable ex, List<Path> configFiles) {
 		MarkedYAMLException yaml = Failures.find(ex, MarkedYAMLException.class);
 		if (yaml == null) {
 			return null;
 		}
 		// snakeyaml names the stream 'reader' and Spring Boot does not wrap it: find the file by parsing each one.
 		String file = null;
-		for (Path candidate : CONFIG_FILES) {
+		for (Path candidate : Stream.concat(configFiles.stream(), CONFIG_FILES.stream()).toList()) {
 			MarkedYAMLException own = parseError(candidate);
 			if (own != null) {
 				file = candidate.toString();
@@ -58,6 +62,17 @@ final class StartFailures {
 		String where = mark == null ? "" : " line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
 		String problem = yaml.getProblem() != null ? yaml.getProblem() : String.valueOf(yaml.getContext());
 		return (file != null ? file : "a configuration file") + where + ": not valid YAML: " + problem.strip();
+	}
+
+	/** The files named by {@code --spring.config.location=} and {@code --spring.config.additional-location=}. */
+	static List<Path> configFiles(List<String> springArgs) {
+		return springArgs.stream()
+			.filter(arg -> arg.startsWith("--spring.config.location=") || arg.startsWith("--spring.config.additional-location="))
+			.flatMap(arg -> Stream.of(arg.substring(arg.indexOf('=') + 1).split(",")))
+			.map(location -> location.strip().replaceFirst("^optional:", "").replaceFirst("^file:", ""))
+			.filter(location -> !location.startsWith("classpath:") && (location.endsWith(".yml") || location.endsWith(".yaml")))
+			.map(Path::of)
+			.toList();
 	}
 
 	private static MarkedYAMLException parseError(Path file) {

@@ -53,7 +53,7 @@ final class LostDatabase {
 			return false;
 		}
 		try (Stream<Path> entries = Files.list(archiveDir)) {
-			return entries.anyMatch(path -> Files.isDirectory(path) && path.getFileName().toString().matches("\\d+"));
+			return entries.anyMatch(path -> Files.isRegularFile(path.resolve("index.html")));
 		}
 		catch (IOException ex) {
 			return false;

@@ -1,0 +1,104 @@
+package org.newsletter.config;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import org.newsletter.BadInputException;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * An online backup of the data directory's database: HSQLDB's own {@code BACKUP DATABASE}
+ * (a consistent tar.gz of its files, taken while it is open), with a copy of the unsubscribe
+ * secret beside it, without which the links in every email sent would stop working after a
+ * restore. Readable by the owner only: the list is personal data.
+ */
+@Component
+public class DatabaseBackup {
+
+	private static final String SECRET = "unsubscribe.secret";
+
+	private final DataSource dataSource;
+
+	private final NewsletterProperties properties;
+
+	public DatabaseBackup(DataSource dataSource, NewsletterProperties properties) {
+		this.dataSource = dataSource;
+		this.properties = properties;
+	}
+
+	/** What was written. */
+	public record Backup(Path database, Path secret) {
+	}
+
+	/**
+	 * Backs up into {@code dir} (created when missing).
+	 * @throws BadInputException when the database is not HSQLDB's file database, or {@code dir} is not a directory
+	 */
+	public Backup to(Path dir) throws IOException {
+		if (StorageFailures.of(dataSource).isEmpty()) {
+			throw new BadInputException("the database is not the data directory's HSQLDB (spring.datasource.url); "
+					+ "back PostgreSQL up with its own tools: pg_dump (README, Backups)");
+		}
+		if (Files.exists(dir) && !Files.isDirectory(dir)) {
+			throw new BadInputException(dir + " is not a directory");
+		}
+		Files.createDirectories(dir);
+		List<Path> before = tarFiles(dir);
+		backUpQuietly(dir);
+		Path database = tarFiles(dir).stream().filter(file -> !before.contains(file)).findFirst()
+			.orElseThrow(() -> new IOException("HSQLDB wrote no backup file in " + dir));
+		ownerOnly(database);
+		Path secret = null;
+		Path source = properties.dataDir().resolve(SECRET);
+		if (Files.exists(source)) {
+			secret = dir.resolve(database.getFileName().toString().replaceFirst("\\.tar\\.gz$", "") + "." + SECRET);
+			Files.copy(source, secret, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+			ownerOnly(secret);
+		}
+		return new Backup(database, secret);
+	}
+
+	/**
+	 * HSQLDB names the file {@code <database>-<timestamp>.tar.gz} when the target ends with a
+	 * slash. Its tar writer prints each file's name to {@code System.out} ("1 / 3
+	 * newsletter.properties...", {@code TarGenerator.write}), which is the operator's terminal:
+	 * that goes nowhere while the backup is written.
+	 */
+	private void backUpQuietly(Path dir) {
+		PrintStream terminal = System.out;
+		System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+		try {
+			JdbcClient.create(dataSource).sql("BACKUP DATABASE TO '" + dir.toAbsolutePath().normalize().toString().replace("'", "''")
+					+ "/' BLOCKING COMPRESSED").update();
+		}
+		finally {
+			System.setOut(terminal);
+		}
+	}
+
+	private static List<Path> tarFiles(Path dir) throws IOException {
+		try (Stream<Path> files = Files.list(dir)) {
+			return files.filter(file -> file.getFileName().toString().endsWith(".tar.gz")).toList();
+		}
+	}
+
+	private static void ownerOnly(Path file) throws IOException {
+		try {
+			Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+		}
+		catch (UnsupportedOperationException ex) {
+			// not a POSIX file system: its own access rules apply
+		}
+	}
+}
