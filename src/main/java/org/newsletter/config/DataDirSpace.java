@@ -15,9 +15,9 @@ import org.springframework.util.unit.DataSize;
 public final class DataDirSpace {
 
 	/**
-	 * Room one message's records take, with a wide margin: its delivery row is about 300 bytes
-	 * in HSQLDB's {@code .log}, as much again in the {@code .data} file with its indexes, plus
-	 * a share of the job's chunk records.
+	 * Room one message's records take, with a wide margin. Measured: 20,000 deliveries (to the
+	 * outbox) grew {@code db/} by 4.3 MB once checkpointed, 213 bytes a message, and HSQLDB's
+	 * {@code .log} holds about as much again until the checkpoint: some 400 bytes at the peak.
 	 */
 	static final DataSize PER_MESSAGE = DataSize.ofKilobytes(2);
 
