@@ -16,6 +16,12 @@ import org.newsletter.config.NewsletterProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryListener;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryState;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.core.retry.Retryable;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 
 /**
@@ -32,7 +38,7 @@ public class SmtpSender implements MessageSender {
 
 	private final JavaMailSenderImpl mail;
 
-	private final NewsletterProperties.Retry retry;
+	private final RetryTemplate retries;
 
 	/** How long a connection may sit unused before it is checked (NOOP) rather than trusted. */
 	private static final long IDLE_CHECK_NANOS = 30_000_000_000L;
@@ -56,7 +62,7 @@ public class SmtpSender implements MessageSender {
 
 	public SmtpSender(JavaMailSenderImpl mail, NewsletterProperties.Retry retry, Duration timeout) {
 		this.mail = mail;
-		this.retry = retry;
+		this.retries = retries(retry);
 		this.timeout = timeout;
 		Properties settings = new Properties();
 		settings.putAll(mail.getSession().getProperties());
@@ -76,40 +82,77 @@ public class SmtpSender implements MessageSender {
 
 	@Override
 	public Outcome send(MimeMessage message) throws DeliveryException {
-		Duration wait = retry.backoff();
-		for (int attempt = 1;; attempt++) {
-			try {
-				Transport connected = connected();
-				connected.sendMessage(message, message.getAllRecipients());
-				lastUsed = System.nanoTime();
-				deferredInARow = 0;
-				return new Outcome(DeliveryStatus.SENT, lastReply(connected));
-			}
-			catch (MessagingException ex) {
-				int code = replyCode(ex);
-				String reply = reply(ex, code);
-				if (code >= 500 && code < 600) {
-					return new Outcome(DeliveryStatus.FAILED, reply);
-				}
-				disconnect();
-				if (attempt >= retry.maxAttempts()) {
-					String failure = "SMTP " + destination() + " failed after " + attempt + " attempt"
-							+ (attempt == 1 ? "" : "s") + ": " + reply;
-					if (!refusesOnlyTheRecipient(ex, code)) {
-						throw new DeliveryException(failure, ex);
-					}
-					if (++deferredInARow >= MAX_DEFERRED_IN_A_ROW) {
-						throw new DeliveryException(failure + " (" + deferredInARow
-								+ " recipients deferred in a row: the server's trouble, not theirs)", ex);
-					}
-					log.warn("{}; deferred, the others go on", failure);
-					return new Outcome(DeliveryStatus.DEFERRED, reply);
-				}
-				log.warn("SMTP attempt {} failed ({}); retrying in {}", attempt, reply, wait);
-				sleep(wait);
-				wait = wait.multipliedBy(2);
-			}
+		try {
+			return retries.execute(() -> attempt(message));
 		}
+		catch (RetryException ex) {
+			if (Thread.currentThread().isInterrupted()) {
+				throw new DeliveryException("interrupted while waiting to retry", ex);
+			}
+			if (ex.getLastException() instanceof RuntimeException unexpected) {
+				throw unexpected; // not retried: a fault of this program, as it was before the retries
+			}
+			if (!(ex.getLastException() instanceof MessagingException last)) {
+				throw new DeliveryException("SMTP " + destination() + " failed: " + ex.getLastException(), ex.getLastException());
+			}
+			int attempts = ex.getRetryCount() + 1;
+			String failure = "SMTP " + destination() + " failed after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
+					+ ": " + reply(last, replyCode(last));
+			if (!refusesOnlyTheRecipient(last, replyCode(last))) {
+				throw new DeliveryException(failure, last);
+			}
+			if (++deferredInARow >= MAX_DEFERRED_IN_A_ROW) {
+				throw new DeliveryException(failure + " (" + deferredInARow
+						+ " recipients deferred in a row: the server's trouble, not theirs)", last);
+			}
+			log.warn("{}; deferred, the others go on", failure);
+			return new Outcome(DeliveryStatus.DEFERRED, reply(last, replyCode(last)));
+		}
+	}
+
+	/**
+	 * One try: the message's outcome when the server answered for good (accepted, or a 5xx
+	 * for the recipient); a 4xx or lost connection is thrown, for the retries, after the
+	 * connection is dropped so that the next try opens a fresh one.
+	 */
+	private Outcome attempt(MimeMessage message) throws MessagingException {
+		try {
+			Transport connected = connected();
+			connected.sendMessage(message, message.getAllRecipients());
+			lastUsed = System.nanoTime();
+			deferredInARow = 0;
+			return new Outcome(DeliveryStatus.SENT, lastReply(connected));
+		}
+		catch (MessagingException ex) {
+			int code = replyCode(ex);
+			if (code >= 500 && code < 600) {
+				return new Outcome(DeliveryStatus.FAILED, reply(ex, code));
+			}
+			disconnect();
+			throw ex;
+		}
+	}
+
+	/** Temporary failures (4xx, lost connections) retried with doubling back-off; the attempts logged. */
+	private RetryTemplate retries(NewsletterProperties.Retry retry) {
+		var template = new RetryTemplate(RetryPolicy.builder()
+			.includes(MessagingException.class)
+			.maxRetries(retry.maxAttempts() - 1)
+			.delay(retry.backoff())
+			.multiplier(2)
+			.build());
+		template.setRetryListener(new RetryListener() {
+
+			@Override
+			public void onRetryableExecution(RetryPolicy policy, Retryable<?> retryable, RetryState state) {
+				int attempt = state.getRetryCount() + 1;
+				boolean failed = state.getExceptions().size() == attempt; // each failed attempt adds its exception
+				if (failed && state.getLastException() instanceof MessagingException last && attempt < retry.maxAttempts()) {
+					log.warn("SMTP attempt {} failed ({}); retrying", attempt, reply(last, replyCode(last)));
+				}
+			}
+		});
+		return template;
 	}
 
 	/**
@@ -199,16 +242,6 @@ public class SmtpSender implements MessageSender {
 			return smtp.getLastServerResponse().strip();
 		}
 		return "accepted";
-	}
-
-	private static void sleep(Duration wait) throws DeliveryException {
-		try {
-			Thread.sleep(wait.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new DeliveryException("interrupted while waiting to retry", ex);
-		}
 	}
 
 	private void disconnect() {
