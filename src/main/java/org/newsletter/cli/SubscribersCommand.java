@@ -43,8 +43,9 @@ class SubscribersCommand implements Runnable {
 			description = {
 					"The header row names the columns, in any case: email (required), name, status (active or",
 					"unsubscribed; without a status header, a third field is the status). Other columns are kept as",
-					"attributes. UTF-8 with or without a byte-order mark; a file that is not UTF-8 is read as",
-					"Windows-1252 (with a notice) unless --encoding says otherwise. RFC 4180 quoting.",
+					"attributes. UTF-8 with or without a byte-order mark (a damaged line is rejected, with a notice);",
+					"a file that is not UTF-8 and holds no UTF-8 character beyond ASCII is read as Windows-1252 (with",
+					"a notice) unless --encoding says otherwise. RFC 4180 quoting.",
 					"Existing subscribers are updated, never duplicated; someone who unsubscribed stays so unless the",
 					"line says active and --resubscribe is given. Each rejected line is reported with its number,",
 					"value and reason; the good lines are kept. An import that was interrupted (killed, or failed)",
@@ -71,7 +72,8 @@ class SubscribersCommand implements Runnable {
 
 		@Option(names = "--encoding", paramLabel = "CHARSET",
 				description = "The file's charset (e.g. UTF-8, windows-1252, ISO-8859-15); a line with bytes that are "
-						+ "not text in it is rejected. Default: UTF-8, or Windows-1252 when the file is not UTF-8.")
+						+ "not text in it is rejected. Default: UTF-8, or Windows-1252 when the file is not UTF-8 "
+						+ "and holds no UTF-8 character beyond ASCII.")
 		String encoding;
 
 		@Spec

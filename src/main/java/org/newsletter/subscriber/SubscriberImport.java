@@ -29,8 +29,10 @@ import org.springframework.stereotype.Component;
  * after an import was interrupted (failed, or left started by a killed process) finishes that
  * import instead of starting over: the lines already committed are not read again.
  * <p>
- * Before anything changes, the whole file is checked to be UTF-8 (unless the charset is given):
- * a file that is not is read as Windows-1252, and the operator is told so in one line.
+ * Before anything changes, the whole file is checked to be UTF-8 (unless the charset is given,
+ * see {@link FileEncoding}): a file that is UTF-8 but for some damaged lines is read as UTF-8 and
+ * those lines are rejected; a file with no UTF-8 beyond ASCII is read as Windows-1252. Either way
+ * the operator is told so in one line.
  */
 @Component
 public class SubscriberImport {
@@ -64,8 +66,9 @@ public class SubscriberImport {
 	/**
 	 * How to import.
 	 *
-	 * @param encoding the file's charset, or {@code null} to check for UTF-8 and read a file that
-	 * is not as Windows-1252
+	 * @param encoding the file's charset, or {@code null} to tell it from the file's bytes
+	 * ({@link FileEncoding}: UTF-8, or Windows-1252 when nothing in the file is UTF-8 beyond ASCII
+	 * and some bytes are not UTF-8)
 	 */
 	public record Options(boolean dryRun, boolean replace, boolean resubscribe, Charset encoding) {
 
@@ -107,7 +110,7 @@ public class SubscriberImport {
 
 	/**
 	 * Imports {@code file}, printing progress to {@code out}, the notice that the file is not
-	 * UTF-8 to {@code notices}, and handing each rejected line, in file order, to {@code rejections}.
+	 * all UTF-8 to {@code notices}, and handing each rejected line, in file order, to {@code rejections}.
 	 * @throws BadInputException when the file is missing, unreadable or has no email column
 	 * @throws IllegalStateException when the import failed part-way (run it again to finish it)
 	 */
@@ -152,7 +155,7 @@ public class SubscriberImport {
 				context.getLong(CsvImportJobConfig.FIRST_UNREAD_LINE, 0));
 	}
 
-	/** The charset {@code path} is read in, the notice printed when it is not UTF-8. */
+	/** The charset {@code path} is read in, the notice printed when some of its bytes are not UTF-8. */
 	private static Charset detect(Path file, Path path, PrintWriter notices) {
 		FileEncoding.Detected detected;
 		try {
@@ -164,13 +167,23 @@ public class SubscriberImport {
 		catch (IOException ex) {
 			throw new BadInputException("subscriber file " + path + " cannot be read: " + ex.getMessage());
 		}
-		if (!detected.utf8()) {
-			notices.println("newsletter: " + file + " is not UTF-8 (line " + detected.firstBadLine() + " is not); "
-					+ (detected.byteOrderMark() ? "reading it as UTF-8, as its byte-order mark says, each line that is not is rejected"
-							: "reading it as Windows-1252"));
+		if (!detected.clean()) {
+			notices.println("newsletter: " + notice(file, detected));
 			notices.flush();
 		}
 		return detected.charset();
+	}
+
+	/** The one line that says how a file with bytes that are not UTF-8 text is read. */
+	private static String notice(Path file, FileEncoding.Detected detected) {
+		if (!detected.utf8()) {
+			return file + " is not UTF-8 (line " + detected.firstBadLine() + " is not); reading it as Windows-1252";
+		}
+		boolean one = detected.badLines() == 1;
+		return file + " has " + detected.badLines() + (one ? " line that is" : " lines that are") + " not UTF-8 ("
+				+ (one ? "line " : "the first is line ") + detected.firstBadLine() + "); reading it as UTF-8, as "
+				+ (detected.byteOrderMark() ? "its byte-order mark says" : "the rest of its text is") + ", and rejecting "
+				+ (one ? "that line" : "those lines");
 	}
 
 	private JobParameters parameters(Path file, Charset charset, Options options) {

@@ -1,5 +1,6 @@
 package org.newsletter.subscriber;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -261,6 +262,46 @@ class SubscriberCsvTests {
 
 	@Test
 	@Timeout(120)
+	void aUtf8FileWithOneDamagedByteKeepsItsAccentedNamesAndRejectsOnlyThatLine() throws Exception {
+		Path csv = Files.write(dataDir.resolve("damaged.csv"), bytes("email,name\njose@example.org,Jos\u00E9 \u00C1lvarez\n",
+				"zoe@example.org,Zo\u00EB \u00C5ngstr\u00F6m\ngrace@example.org,Gr", new byte[] { (byte) 0xFF },
+				"ce\nlinus@example.org,Linus \u2013 \u20AC\n"));
+
+		var result = cli.run("subscribers", "import", csv.toString());
+
+		assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+		assertThat(result.err().lines()).containsExactly("newsletter: " + csv
+				+ " has 1 line that is not UTF-8 (line 4); reading it as UTF-8, as the rest of its text is, and rejecting that line",
+				csv + ": line 4: not UTF-8 text (grace@example.org)");
+		assertThat(result.out()).contains("3 imported (3 added, 0 updated, 0 unchanged), 1 rejected");
+		assertThat(list()).containsExactly("active jose@example.org Jos\u00E9 \u00C1lvarez",
+				"active zoe@example.org Zo\u00EB \u00C5ngstr\u00F6m", "active linus@example.org Linus \u2013 \u20AC");
+	}
+
+	@Test
+	@Timeout(120)
+	void withReplaceADamagedUtf8LineWhoseAddressIsIntactStillNamesIt() throws Exception {
+		cli.run("subscribers", "import", fixture("good.csv"));
+		Path csv = Files.write(dataDir.resolve("damaged.csv"), bytes("email,name\nzoe@example.org,Zo\u00EB \u00C5ngstr\u00F6m\n",
+				"grace@example.org,Gr", new byte[] { (byte) 0xFF }, "ce\nada@example.org,Ada ", new byte[] { (byte) 0xC3 },
+				"\nLinus@example.org,Linus\n"));
+
+		var result = cli.run("subscribers", "import", csv.toString(), "--replace");
+
+		assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+		assertThat(result.err().lines()).containsExactly("newsletter: " + csv
+				+ " has 2 lines that are not UTF-8 (the first is line 3); reading it as UTF-8, as the rest of its text is,"
+				+ " and rejecting those lines",
+				csv + ": line 3: not UTF-8 text (grace@example.org)", csv + ": line 4: not UTF-8 text (ada@example.org)");
+		assertThat(result.out()).contains("2 imported (0 added, 0 updated, 2 unchanged), 2 rejected",
+				"1 unsubscribed: not in the file");
+		assertThat(list()).containsExactly("active ada@example.org Ada Lovelace", "active grace@example.org Hopper, Grace",
+				"active Linus@example.org Linus", "active zoe@example.org Zo\u00EB \u00C5ngstr\u00F6m",
+				"unsubscribed bob@b\u00FCcher.example Bob");
+	}
+
+	@Test
+	@Timeout(120)
 	void aBadByteOnLineThreeIsReportedOnLineThreeNotAsTheHeader() throws Exception {
 		Path csv = Files.write(dataDir.resolve("small.csv"),
 				"email,name\nada@example.org,Ada\ngrace@example.org,Gr\u00FFce\nlinus@example.org,Linus\n"
@@ -291,8 +332,8 @@ class SubscriberCsvTests {
 		var result = cli.run("subscribers", "import", csv.toString(), "--replace");
 
 		assertThat(result.err().lines()).containsExactly(
-				"newsletter: " + csv + " is not UTF-8 (line 2 is not); reading it as UTF-8, as its byte-order mark says,"
-						+ " each line that is not is rejected",
+				"newsletter: " + csv + " has 1 line that is not UTF-8 (line 2); reading it as UTF-8, as its byte-order"
+						+ " mark says, and rejecting that line",
 				csv + ": line 2: not UTF-8 text (ada@example.org)");
 		assertThat(result.out()).contains("1 imported (0 added, 1 updated, 0 unchanged), 1 rejected",
 				"3 unsubscribed: not in the file");
@@ -338,6 +379,15 @@ class SubscriberCsvTests {
 				.append(inAddress ? "" : bad).append('\n');
 		}
 		return Files.write(dataDir.resolve(name), text.toString().getBytes(StandardCharsets.ISO_8859_1));
+	}
+
+	/** The strings in UTF-8 and the byte arrays as they are, one after the other. */
+	private static byte[] bytes(Object... parts) throws Exception {
+		var out = new ByteArrayOutputStream();
+		for (Object part : parts) {
+			out.write(part instanceof byte[] raw ? raw : ((String) part).getBytes(StandardCharsets.UTF_8));
+		}
+		return out.toByteArray();
 	}
 
 	private List<String> list() {
