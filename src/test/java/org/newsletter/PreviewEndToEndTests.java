@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -17,6 +18,7 @@ import org.jsoup.Jsoup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +83,27 @@ class PreviewEndToEndTests {
 		assertThat(cli.run("status").out()).contains("No runs yet");
 		assertThat(dataDir.resolve("archive")).doesNotExist();
 		assertThat(dataDir.resolve("outbox")).doesNotExist();
+	}
+
+	@Test
+	@Timeout(value = 2, unit = TimeUnit.MINUTES)
+	void aPersonalSubjectIsShownGeneralAndTheSampleHasItsReadersOwn() throws Exception {
+		Path templates = Files.createDirectories(dataDir.resolve("subject-templates"));
+		Files.writeString(templates.resolve("subject.ftl"),
+				"${personal.greeting} ${personal.attributes.company} ${issue.title}: ${issue.entryCount} new posts");
+		Files.writeString(dataDir.resolve("companies.csv"), "email,name,Company\nada@example.org,Ada,Engines\n");
+		assertThat(cli.run("subscribers", "import", dataDir.resolve("companies.csv").toString()).exitCode()).isZero();
+
+		var preview = cli.with("newsletter.templates-dir", templates).run("preview", CUTOFF, "--out=" + outDir);
+
+		assertThat(preview.exitCode()).as(preview.toString()).isZero();
+		assertThat(preview.out() + preview.err()).doesNotContain("%%");
+		assertThat(preview.out()).containsPattern("subject +Hello, Planet Python Weekly: 24 new posts\\R");
+		assertThat(readEml(outDir.resolve("sample.eml")).getSubject())
+			.isEqualTo("Hello Ada, Engines Planet Python Weekly: 24 new posts");
+		try (var files = Files.list(outDir)) {
+			assertThat(files).hasSize(3).allSatisfy(file -> assertThat(Files.readString(file)).doesNotContain("%%"));
+		}
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package org.newsletter;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,10 +9,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.jayway.jsonpath.JsonPath;
+import com.rometools.rome.feed.synd.SyndEntry;
+import com.rometools.rome.io.SyndFeedInput;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -22,6 +26,7 @@ import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -206,6 +211,31 @@ class WeeklyDigestEndToEndTests {
 		assertThat(ada.getHeader("Subject")[0]).startsWith("=?UTF-8?").doesNotContain("%%");
 		MimeMessage grace = byRecipient.get("grace@example.org");
 		assertThat(grace.getSubject()).as("an empty column").isEqualTo("Hello Grace, Planet Python Weekly for Grace at");
+	}
+
+	@Test
+	@Timeout(value = 2, unit = TimeUnit.MINUTES)
+	void theArchiveShowsAPersonalSubjectAsAReaderWhoIsNobodyInParticularSeesIt() throws Exception {
+		writeOpml(List.of());
+		Path templates = Files.createDirectories(dataDir.resolve("subject-templates"));
+		Files.writeString(templates.resolve("subject.ftl"),
+				"${personal.greeting} ${personal.attributes.company} ${issue.title}: ${issue.entryCount} new posts");
+		Files.writeString(dataDir.resolve("companies.csv"), "email,name,Company\nada@example.org,Ada,Engines\n");
+		assertThat(cli.run("subscribers", "import", dataDir.resolve("companies.csv").toString()).exitCode()).isZero();
+
+		var run = cli.with("newsletter.templates-dir", templates).run("run", "--cutoff=2026-03-21T00:00:00Z");
+
+		assertThat(run.exitCode()).as(run.toString()).isZero();
+		assertThat(smtp.getReceivedMessages()).extracting(Message::getSubject)
+			.contains("Hello Ada, Engines Planet Python Weekly: 24 new posts");
+		String index = Files.readString(dataDir.resolve("archive/index.html"));
+		String feed = Files.readString(dataDir.resolve("archive/feed.xml"));
+		assertThat(index).doesNotContain("%%");
+		assertThat(feed).doesNotContain("%%");
+		assertThat(Jsoup.parse(index).select("li a").eachText()).containsExactly("Hello, Planet Python Weekly: 24 new posts");
+		assertThat(new SyndFeedInput().build(new StringReader(feed)).getEntries()).extracting(SyndEntry::getTitle)
+			.containsExactly("Hello, Planet Python Weekly: 24 new posts");
+		assertThat(Files.readString(dataDir.resolve("archive/2026-03-21/index.html"))).doesNotContain("%%");
 	}
 
 	/** Each subscriber got one message whose both parts carry exactly the expected groups, in order. */

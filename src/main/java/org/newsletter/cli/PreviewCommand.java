@@ -123,7 +123,7 @@ class PreviewCommand implements Callable<Integer> {
 		try (OutputStream file = Files.newOutputStream(eml)) {
 			message.writeTo(file);
 		}
-		stdout.printf("  %-9s %s%n", "subject", issue.subject());
+		stdout.printf("  %-9s %s%n", "subject", issue.generalSubject());
 		stdout.printf("  %-9s %s%n", "html", html);
 		stdout.printf("  %-9s %s%n", "text", text);
 		stdout.printf("  %-9s %s (for %s%s)%n", "message", eml, reader.email(), dkim.enabled() ? ", DKIM-signed" : "");

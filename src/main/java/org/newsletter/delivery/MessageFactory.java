@@ -2,7 +2,6 @@ package org.newsletter.delivery;
 
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
@@ -109,15 +108,7 @@ public class MessageFactory {
 	private record Subject(List<Issue.Piece> pieces) {
 
 		static Subject of(Issue issue) {
-			List<Issue.Piece> pieces = new ArrayList<>(issue.pieces(issue.subject()));
-			// The renderer cuts a long subject, possibly through a placeholder: its remains go too.
-			int last = pieces.size() - 1;
-			String partial = "%%" + issue.personalToken() + ".";
-			if (last >= 0 && pieces.get(last).fixed() && pieces.get(last).text().contains(partial)) {
-				String text = pieces.get(last).text();
-				pieces.set(last, new Issue.Piece(text.substring(0, text.indexOf(partial)).stripTrailing() + "…", null, null));
-			}
-			return new Subject(List.copyOf(pieces));
+			return new Subject(issue.subjectPieces());
 		}
 
 		String personalise(Issue.Personalisation values) {
@@ -153,7 +144,7 @@ public class MessageFactory {
 
 	private static String greeting(Subscriber subscriber) {
 		String name = subscriber.name() == null ? "" : headerSafe(subscriber.name());
-		return name.isEmpty() ? "Hello," : "Hello " + name + ",";
+		return name.isEmpty() ? Issue.GREETING_WITHOUT_NAME : "Hello " + name + ",";
 	}
 
 	/** RFC 2919: the title as a phrase, in RFC 2047 encoded words when it is not ASCII. */

@@ -57,7 +57,7 @@ final class ArchiveIndex {
 				""".formatted(Entities.escape(properties.locale().toLanguageTag()), title, title, title));
 		for (IssueRepository.SentIssue issue : sent) {
 			String day = IssueArchive.day(issue.cutoff(), properties.timeZone());
-			page.append("<li><a href=\"").append(day).append("/index.html\">").append(Entities.escape(issue.subject()))
+			page.append("<li><a href=\"").append(day).append("/index.html\">").append(Entities.escape(title(issue)))
 				.append("</a><br><span class=\"meta\"><time datetime=\"").append(day).append("\">").append(day)
 				.append("</time> · ").append(entries(issue)).append("</span></li>\n");
 		}
@@ -83,7 +83,7 @@ final class ArchiveIndex {
 			String url = archiveUrl + IssueArchive.day(issue.cutoff(), properties.timeZone()) + "/";
 			var entry = new Entry();
 			entry.setId(url + "#issue-" + issue.id());
-			entry.setTitle(issue.subject());
+			entry.setTitle(title(issue));
 			entry.setAlternateLinks(List.of(link("alternate", url, "text/html")));
 			entry.setPublished(Date.from(published(issue)));
 			entry.setUpdated(Date.from(published(issue)));
@@ -100,6 +100,12 @@ final class ArchiveIndex {
 		catch (FeedException ex) {
 			throw new IllegalStateException("cannot write the archive's Atom feed: " + ex.getMessage(), ex);
 		}
+	}
+
+	/** The issue's title in the archive; the newsletter's own when its subject is nothing but personal parts. */
+	private String title(IssueRepository.SentIssue issue) {
+		String title = issue.title();
+		return title.isEmpty() ? properties.title() : title;
 	}
 
 	private static Instant published(IssueRepository.SentIssue issue) {

@@ -49,6 +49,18 @@ public record Issue(long id, long jobInstanceId, Instant cutoff, Instant windowS
 	public record Personalisation(Map<Personal, String> parts, Map<String, String> attributes) {
 	}
 
+	/** The greeting of a subscriber without a name, and of a reader who is nobody in particular. */
+	public static final String GREETING_WITHOUT_NAME = "Hello,";
+
+	/**
+	 * The personal parts as a reader who is nobody in particular gets them (the archive, its
+	 * feed, preview's summary): no name, the greeting without one, no attributes.
+	 */
+	public static Personalisation general(String unsubscribeUrl) {
+		return new Personalisation(Map.of(Personal.GREETING, GREETING_WITHOUT_NAME, Personal.UNSUBSCRIBE_URL,
+				unsubscribeUrl, Personal.NAME, ""), Map.of());
+	}
+
 	/** The text standing for {@code part} in the bodies until a message is built. */
 	static String placeholder(String token, Personal part) {
 		return "%%" + token + "." + part.name() + "%%";
@@ -111,6 +123,54 @@ public record Issue(long id, long jobInstanceId, Instant cutoff, Instant windowS
 
 	/** {@code body} (one of this issue's bodies) cut into fixed text and placeholders, in order. */
 	public List<Piece> pieces(String body) {
+		return pieces(body, personalToken);
+	}
+
+	/**
+	 * The subject line cut into fixed text and placeholders. The renderer cuts a long subject,
+	 * possibly through a placeholder: the remains of one (and of any placeholder that is not
+	 * one of ours) go, so that no {@code %%} ever reaches a reader.
+	 */
+	public List<Piece> subjectPieces() {
+		return subjectPieces(subject, personalToken);
+	}
+
+	/**
+	 * The subject line as a reader who is nobody in particular sees it, for the public and
+	 * operator-facing places that show it (the archive's index and feed, preview): the personal
+	 * parts filled as {@link #general} fills them, on one line.
+	 */
+	public String generalSubject() {
+		return generalSubject(subject, personalToken);
+	}
+
+	/** {@link #generalSubject()} of a stored subject line and the placeholders' token. */
+	public static String generalSubject(String subject, String personalToken) {
+		var values = general("");
+		StringBuilder out = new StringBuilder(subject.length());
+		for (Piece piece : subjectPieces(subject, personalToken)) {
+			out.append(piece.fixed() ? piece.text() : piece.valueIn(values));
+		}
+		return out.toString().replaceAll("\\s+", " ").strip();
+	}
+
+	private static List<Piece> subjectPieces(String subject, String token) {
+		String start = Pattern.quote("%%" + token + ".");
+		Pattern strays = Pattern.compile(start + ".*?%%");
+		Pattern cut = Pattern.compile("\\s*" + start + ".*$");
+		List<Piece> pieces = new ArrayList<>();
+		for (Piece piece : pieces(subject, token)) {
+			if (piece.fixed()) {
+				String text = strays.matcher(piece.text()).replaceAll("");
+				Matcher remains = cut.matcher(text);
+				piece = new Piece(remains.find() ? text.substring(0, remains.start()) + "…" : text, null, null);
+			}
+			pieces.add(piece);
+		}
+		return List.copyOf(pieces);
+	}
+
+	private static List<Piece> pieces(String body, String personalToken) {
 		Matcher matcher = Pattern.compile("%%" + Pattern.quote(personalToken) + "\\.(attr\\.([^%]{1,200})|[A-Z_]+)%%")
 			.matcher(body);
 		List<Piece> pieces = new ArrayList<>();

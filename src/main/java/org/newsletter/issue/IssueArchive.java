@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -52,9 +51,8 @@ public class IssueArchive {
 	 */
 	public Path write(Issue issue) {
 		Path page = page(issue);
-		String html = issue.personalise(issue.bodyHtml(), new Issue.Personalisation(Map.of(Issue.Personal.GREETING,
-				"Hello,", Issue.Personal.UNSUBSCRIBE_URL, properties.baseUrl().replaceAll("/+$", "") + "/unsubscribe"),
-				Map.of()), Entities::escape);
+		String html = issue.personalise(issue.bodyHtml(),
+				Issue.general(properties.baseUrl().replaceAll("/+$", "") + "/unsubscribe"), Entities::escape);
 		var sent = issues.findSent();
 		write(page, html);
 		write(properties.archive().resolve("index.html"), index.html(sent));

@@ -62,15 +62,22 @@ public class IssueRepository {
 	/**
 	 * A sent issue as the archive lists it.
 	 *
-	 * @param subject its subject line, the archive's title for it
+	 * @param subject its subject line as stored, with placeholders for the personal parts
+	 * @param personalToken the token of its placeholders
 	 */
-	public record SentIssue(long id, Instant cutoff, String subject, int entryCount, int sourceCount, Instant sentAt) {
+	public record SentIssue(long id, Instant cutoff, String subject, String personalToken, int entryCount,
+			int sourceCount, Instant sentAt) {
+
+		/** The archive's title for it: the subject as a reader who is nobody in particular sees it. */
+		public String title() {
+			return Issue.generalSubject(subject, personalToken);
+		}
 	}
 
 	/** Every sent issue (a dry run's never is), newest cutoff first. */
 	public List<SentIssue> findSent() {
 		return jdbc.sql("""
-				SELECT id, cutoff, subject, entry_count, source_count, sent_at FROM issue
+				SELECT id, cutoff, subject, personal_token, entry_count, source_count, sent_at FROM issue
 				WHERE status = 'SENT' AND dry_run = FALSE ORDER BY cutoff DESC, id DESC""")
 			.query(SentIssue.class)
 			.list();

@@ -19,9 +19,9 @@ class ArchiveIndexTests {
 			"https://example.org/news/", "newsletter.title", "Tom & Jerry's <Weekly>")));
 
 	private final List<IssueRepository.SentIssue> sent = List.of(
-			new IssueRepository.SentIssue(9, Instant.parse("2026-03-24T08:00:00Z"), "<script>alert(1)</script> & more", 1, 1,
+			new IssueRepository.SentIssue(9, Instant.parse("2026-03-24T08:00:00Z"), "<script>alert(1)</script> & more", "0a1b", 1, 1,
 					Instant.parse("2026-03-24T08:05:00Z")),
-			new IssueRepository.SentIssue(4, Instant.parse("2026-03-17T08:00:00Z"), "Week 11", 24, 13,
+			new IssueRepository.SentIssue(4, Instant.parse("2026-03-17T08:00:00Z"), "Week 11", "0a1b", 24, 13,
 					Instant.parse("2026-03-17T08:03:00Z")));
 
 	@Test
@@ -49,5 +49,24 @@ class ArchiveIndexTests {
 			.containsExactly("<script>alert(1)</script> & more", "Week 11");
 		assertThat(feed.getEntries().get(1).getDescription().getValue()).isEqualTo("24 entries from 13 sources");
 		assertThat(feed.getPublishedDate()).isEqualTo(java.util.Date.from(Instant.parse("2026-03-24T08:05:00Z")));
+	}
+
+	@Test
+	void theTitlesShowTheSubjectAsAReaderWhoIsNobodyInParticularSeesIt() throws Exception {
+		List<IssueRepository.SentIssue> personal = List.of(new IssueRepository.SentIssue(12,
+				Instant.parse("2026-03-31T08:00:00Z"), "%%0a1b.GREETING%% %%0a1b.attr.company%% Week 13: 3 new posts",
+				"0a1b", 3, 2, Instant.parse("2026-03-31T08:05:00Z")),
+				new IssueRepository.SentIssue(11, Instant.parse("2026-03-24T08:00:00Z"), "%%0a1b.attr.company%%", "0a1b",
+						3, 2, Instant.parse("2026-03-24T08:05:00Z")));
+
+		String html = index.html(personal);
+		String atom = index.atom(personal);
+
+		assertThat(html).doesNotContain("%%");
+		assertThat(atom).doesNotContain("%%");
+		assertThat(Jsoup.parse(html).select("li a").eachText()).as("nothing but personal parts: the newsletter's title")
+			.containsExactly("Hello, Week 13: 3 new posts", "Tom & Jerry's <Weekly>");
+		assertThat(new SyndFeedInput().build(new StringReader(atom)).getEntries()).extracting(SyndEntry::getTitle)
+			.containsExactly("Hello, Week 13: 3 new posts", "Tom & Jerry's <Weekly>");
 	}
 }
