@@ -162,7 +162,7 @@ class DigestLauncher {
 					DigestParameters.of(execution.getJobParameters()).outbox() || !senders.smtpConfigured()
 							? " (written to " + senders.outbox(issue.id()) + ")" : "");
 		});
-		Object archive = execution.getExecutionContext().get("archive");
+		Object archive = execution.getExecutionContext().get(WeeklyDigestJobConfig.ARCHIVE);
 		if (archive != null) {
 			out.printf("  %-10s %s%n", "html", archive);
 		}

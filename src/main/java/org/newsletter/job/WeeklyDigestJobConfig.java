@@ -31,7 +31,6 @@ import org.newsletter.issue.IssueRepository;
 import org.newsletter.subscriber.Subscriber;
 import org.newsletter.subscriber.SubscriberRepository;
 
-import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -44,7 +43,6 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 import org.springframework.batch.infrastructure.item.database.Order;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
-import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -76,6 +74,9 @@ public class WeeklyDigestJobConfig {
 	private static final String MAX_ID = "maxId";
 
 	private static final String PENDING_READER = "pendingSubscribers";
+
+	/** The job context's key for the path of the archived issue page, put by the finish step. */
+	public static final String ARCHIVE = "archive";
 
 	/** The exit code of a run that found too few entries: the job completes, nothing is sent. */
 	public static final String NOTHING_TO_SEND = "NOTHING_TO_SEND";
@@ -137,22 +138,9 @@ public class WeeklyDigestJobConfig {
 	@Bean
 	Step composeStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			IssueComposer composer, RunReport report) {
-		return new StepBuilder(COMPOSE_STEP, jobRepository).tasklet((contribution, chunkContext) -> {
-			StepExecution step = contribution.getStepExecution();
-			var parameters = DigestParameters.of(step.getJobParameters());
-			var outcome = composer.compose(step.getJobExecution().getJobInstance().getInstanceId(),
-					parameters.cutoff(), parameters.dryRun(), parameters.sendEmpty());
-			step.getExecutionContext().putInt(RunReport.ELIGIBLE, outcome.eligible());
-			if (outcome.issue().isEmpty()) {
-				contribution.setExitStatus(new ExitStatus(NOTHING_TO_SEND,
-						"fewer eligible entries than min-entries between " + outcome.window().start() + " and "
-								+ outcome.window().end()));
-			}
-			else {
-				step.getExecutionContext().putInt(RunReport.SOURCES, outcome.issue().get().sourceCount());
-			}
-			return RepeatStatus.FINISHED;
-		}, transactionManager).listener(report).build();
+		return new StepBuilder(COMPOSE_STEP, jobRepository).tasklet(new ComposeTasklet(composer), transactionManager)
+			.listener(report)
+			.build();
 	}
 
 	/**
@@ -274,14 +262,9 @@ public class WeeklyDigestJobConfig {
 	@Bean
 	Step finishStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			IssueRepository issues, RunIssue runIssue, IssueArchive archive, Clock clock, RunReport report) {
-		return new StepBuilder(FINISH_STEP, jobRepository).tasklet((contribution, chunkContext) -> {
-			StepExecution step = contribution.getStepExecution();
-			Issue issue = runIssue.of(step);
-			if (!issue.dryRun()) {
-				issues.markSent(issue.id(), clock.instant());
-				step.getJobExecution().getExecutionContext().putString("archive", archive.write(issue).toString());
-			}
-			return RepeatStatus.FINISHED;
-		}, transactionManager).listener(report).build();
+		return new StepBuilder(FINISH_STEP, jobRepository)
+			.tasklet(new FinishTasklet(issues, runIssue, archive, clock), transactionManager)
+			.listener(report)
+			.build();
 	}
 }

@@ -1,0 +1,46 @@
+package org.newsletter.job;
+
+import java.time.Clock;
+
+import org.newsletter.issue.Issue;
+import org.newsletter.issue.IssueArchive;
+import org.newsletter.issue.IssueRepository;
+
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * The finish step, once every subscriber has had the issue: marks it sent (which moves the
+ * next issue's window, DESIGN.md §5) and writes its archive page. A dry run changes neither.
+ */
+class FinishTasklet implements Tasklet {
+
+	private final IssueRepository issues;
+
+	private final RunIssue runIssue;
+
+	private final IssueArchive archive;
+
+	private final Clock clock;
+
+	FinishTasklet(IssueRepository issues, RunIssue runIssue, IssueArchive archive, Clock clock) {
+		this.issues = issues;
+		this.runIssue = runIssue;
+		this.archive = archive;
+		this.clock = clock;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		StepExecution step = contribution.getStepExecution();
+		Issue issue = runIssue.of(step);
+		if (!issue.dryRun()) {
+			issues.markSent(issue.id(), clock.instant());
+			step.getJobExecution().getExecutionContext().putString(WeeklyDigestJobConfig.ARCHIVE, archive.write(issue).toString());
+		}
+		return RepeatStatus.FINISHED;
+	}
+}
