@@ -51,6 +51,21 @@ class RunReportTests {
 		}
 	}
 
+	@Test
+	@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void aDryRunCountsEveryMessageWrittenToTheOutbox() throws Exception {
+		writeFeedList();
+		writeSubscribers();
+		Cli cli = new Cli(dataDir);
+		assertThat(cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString()).exitCode()).isZero();
+
+		var run = cli.run("run", "--cutoff=2026-03-24T08:00:00Z", "--dry-run");
+
+		assertThat(run.exitCode()).as(run.toString()).isZero();
+		assertThat(run.out()).contains("send: " + SUBSCRIBERS + "/" + SUBSCRIBERS + " messages to the outbox folder",
+				"messages   " + SUBSCRIBERS + " sent, 0 failed");
+	}
+
 	/** Closes the server, connections and all, once it has accepted {@code count} messages. */
 	private static Thread closeAfter(ScriptedSmtpServer smtp, int count) {
 		var watcher = new Thread(() -> {
