@@ -18,6 +18,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,9 +51,16 @@ class PostgresEndToEndTests {
 
 	String databaseUrl;
 
+	/** What this machine lacks for the tests (MachineTools), or null. */
+	private static String missing;
+
 	@BeforeAll
 	static void startPostgres() throws Exception {
-		postgres = PostgresServer.start();
+		missing = PostgresServer.missing().map(reason -> MachineTools.missing(PostgresEndToEndTests.class, reason))
+			.orElse(null);
+		if (missing == null) {
+			postgres = PostgresServer.start();
+		}
 	}
 
 	@AfterAll
@@ -64,6 +72,7 @@ class PostgresEndToEndTests {
 
 	@BeforeEach
 	void start(TestInfo test) throws Exception {
+		Assumptions.assumeTrue(missing == null, missing);
 		databaseUrl = postgres.createDatabase(test.getTestMethod().orElseThrow().getName().toLowerCase());
 		feeds = new FeedServer(WeeklyDigestEndToEndTests.planet("march-20"));
 		writeOpml();
@@ -71,7 +80,9 @@ class PostgresEndToEndTests {
 
 	@AfterEach
 	void stop() {
-		feeds.close();
+		if (feeds != null) {
+			feeds.close();
+		}
 	}
 
 	@Test

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Assumptions;
  * {@code pg_ctl start} on a free loopback port with password authentication, stopped and
  * deleted on {@link #close()}. The server binaries come from Debian's {@code postgresql}
  * package ({@code /usr/lib/postgresql/<version>/bin}) or the {@code PATH}; without them the
- * test fails, unless {@code NEWSLETTER_SKIP_POSTGRES=1} says to skip it. PostgreSQL refuses
+ * test is skipped, or fails under {@code NEWSLETTER_TESTS_REQUIRE_ALL=1} ({@link MachineTools});
+ * {@code NEWSLETTER_SKIP_POSTGRES=1} skips it on purpose. PostgreSQL refuses
  * to run as root, so as root it runs as the {@code postgres} user the package creates.
  */
 final class PostgresServer implements AutoCloseable {
@@ -51,14 +52,21 @@ final class PostgresServer implements AutoCloseable {
 		this.asPostgresUser = asPostgresUser;
 	}
 
-	/** Creates and starts a new cluster; skips the calling test only when {@value #SKIP}=1. */
+	/**
+	 * What this machine lacks to run a cluster, and how to install it; empty when it has it. Skips
+	 * the calling test when {@value #SKIP}=1.
+	 */
+	static Optional<String> missing() throws IOException {
+		Assumptions.assumeFalse("1".equals(System.getenv(SKIP)), SKIP + "=1");
+		return binaries().isPresent() ? Optional.empty() : Optional.of("PostgreSQL's initdb and pg_ctl are not under "
+				+ "/usr/lib/postgresql/*/bin nor on the PATH: apt-get install postgresql");
+	}
+
+	/** Creates and starts a new cluster; see {@link #missing()} first. */
 	static PostgresServer start() throws IOException, InterruptedException {
 		Optional<Path> bin = binaries();
 		if (bin.isEmpty()) {
-			String missing = "PostgreSQL's initdb and pg_ctl are not under /usr/lib/postgresql/*/bin nor on the PATH: "
-					+ "install them (apt-get install postgresql) or set " + SKIP + "=1 to skip the PostgreSQL tests";
-			Assumptions.assumeFalse("1".equals(System.getenv(SKIP)), missing);
-			throw new AssertionError(missing);
+			throw new IllegalStateException(missing().orElseThrow());
 		}
 		boolean root = new UnixSystem().getUid() == 0;
 		Path dir = Files.createTempDirectory("newsletter-pg");

@@ -32,8 +32,9 @@ import org.springframework.core.Ordered;
 
 /**
  * Starts the program as the operator runs it: Spring properties ({@code --newsletter.x=y})
- * go to Spring, everything else to picocli; the data directory is locked before the
- * database opens; the command's exit code is returned.
+ * go to Spring, everything else to picocli, which parses it first, without Spring, so help,
+ * the version and usage errors are answered at once; only then does Spring start, locking the
+ * data directory before the database opens; the command's exit code is returned.
  */
 public final class Launcher {
 
@@ -52,18 +53,38 @@ public final class Launcher {
 		for (String arg : args) {
 			(SPRING_PROPERTY.matcher(arg).matches() ? springArgs : commandArgs).add(arg);
 		}
-		// The command is the first word that is not an option: `subscribers export demo` exports to a file named demo.
-		String command = commandArgs.stream().filter(arg -> !arg.startsWith("-")).findFirst().orElse("");
-		boolean demo = command.equals("demo") && !commandArgs.contains("--help") && !commandArgs.contains("-h");
+		String[] command = commandArgs.toArray(String[]::new);
+		// Parsed first, without Spring: help, the version and usage errors touch neither the database nor the data directory.
+		CommandLine parser = commandLine(new ParsingCommandFactory(), out, err);
+		CommandLine.ParseResult parsed;
+		try {
+			parsed = parser.parseArgs(command);
+		}
+		catch (CommandLine.ParameterException ex) {
+			return usageError(parser, ex, command);
+		}
+		Integer answered = CommandLine.executeHelpRequest(parsed);
+		if (answered != null) {
+			return answered;
+		}
+		if (listsSubcommands(parsed)) {
+			return parser.execute(command);
+		}
+		boolean demo = parsed.hasSubcommand() && parsed.subcommand().commandSpec().name().equals("demo");
 		if (demo) {
 			springArgs.add("--newsletter.data-dir=" + DEMO_DATA_DIR);
 			springArgs.add("--newsletter.feeds=" + DEMO_DATA_DIR + "/feeds.opml");
 			springArgs.add("--newsletter.outbox-dir=" + DEMO_DATA_DIR + "/outbox");
 			springArgs.add("--newsletter.archive-dir=" + DEMO_DATA_DIR + "/archive");
 		}
-		if (commandArgs.contains("--verbose")) {
+		if (verbose(parsed)) {
 			springArgs.add("--newsletter.console-level=INFO");
 		}
+		return run(springArgs, demo, command, out, err);
+	}
+
+	/** Starts Spring on the data directory, then runs the command with its collaborators from Spring. */
+	private static int run(List<String> springArgs, boolean demo, String[] command, PrintWriter out, PrintWriter err) {
 		var application = new SpringApplication(NewsletterApplication.class);
 		application.setDefaultProperties(java.util.Map.of("spring.config.additional-location",
 				"optional:classpath:/batch-config/,optional:file:./batch-config/"));
@@ -76,12 +97,9 @@ public final class Launcher {
 			application.addListeners(lock);
 			try (ConfigurableApplicationContext context = application.run(springArgs.toArray(String[]::new))) {
 				context.getBean(RunReport.class).printTo(out);
-				var commandLine = new CommandLine(NewsletterCommand.class, new SpringCommandFactory(context));
-				commandLine.setOut(out);
-				commandLine.setErr(err);
+				var commandLine = commandLine(new SpringCommandFactory(context), out, err);
 				commandLine.setExecutionExceptionHandler(new OneLineErrors());
-				commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-				int exitCode = commandLine.execute(commandArgs.toArray(String[]::new));
+				int exitCode = commandLine.execute(command);
 				return durable(context, exitCode, err);
 			}
 		}
@@ -94,6 +112,40 @@ public final class Launcher {
 			err.println("newsletter: " + StartFailures.oneLine(ex, dataDir.get(), StartFailures.configFiles(springArgs)));
 			return ExitCodes.FAILED;
 		}
+	}
+
+	private static CommandLine commandLine(CommandLine.IFactory factory, PrintWriter out, PrintWriter err) {
+		var commandLine = new CommandLine(NewsletterCommand.class, factory);
+		commandLine.setOut(out);
+		commandLine.setErr(err);
+		commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+		return commandLine;
+	}
+
+	/** picocli's message and the usage of the command it is about, exit code 2. */
+	private static int usageError(CommandLine parser, CommandLine.ParameterException ex, String[] command) {
+		try {
+			return parser.getParameterExceptionHandler().handleParseException(ex, command);
+		}
+		catch (Exception unexpected) {
+			throw new IllegalStateException("cannot report the usage error: " + ex.getMessage(), unexpected);
+		}
+	}
+
+	/** A command with sub-commands given none ({@code newsletter}, {@code newsletter subscribers}) only lists them. */
+	private static boolean listsSubcommands(CommandLine.ParseResult parsed) {
+		var last = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
+		return !last.getSubcommands().isEmpty();
+	}
+
+	/** {@code --verbose}, given at whichever level of the command (it is inherited). */
+	private static boolean verbose(CommandLine.ParseResult parsed) {
+		for (var level = parsed; level != null; level = level.subcommand()) {
+			if (level.hasMatchedOption("--verbose")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -2,8 +2,8 @@ package org.newsletter.job;
 
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.util.concurrent.atomic.AtomicLong;
 
+import org.newsletter.delivery.DeliveryRepository;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.ItemWriteListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -15,6 +15,10 @@ import org.springframework.stereotype.Component;
  * Tells the operator how a run goes: a line as each step ends and, during a long send, a
  * progress line at most every five seconds, counting the messages of every send partition.
  * Writes where the command line points it.
+ * <p>
+ * The messages counted are those whose delivery is recorded, as in the run's summary: a chunk
+ * that fails part-way (the SMTP server went away) counts for nothing in Spring Batch's write
+ * count, although the messages before the failure went out and were recorded one by one.
  */
 @Component
 public class RunReport implements StepExecutionListener, ItemWriteListener<Object> {
@@ -38,7 +42,14 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 
 	private long lastProgress;
 
-	private final AtomicLong written = new AtomicLong();
+	private final RunIssue runIssue;
+
+	private final DeliveryRepository deliveries;
+
+	RunReport(RunIssue runIssue, DeliveryRepository deliveries) {
+		this.runIssue = runIssue;
+		this.deliveries = deliveries;
+	}
 
 	/** Sends the report to {@code writer} (the command's standard output). */
 	public void printTo(PrintWriter writer) {
@@ -49,7 +60,6 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 	public void beforeStep(StepExecution step) {
 		if (step.getStepName().equals(WeeklyDigestJobConfig.SEND_STEP)) {
 			sending = step;
-			written.set(0);
 			synchronized (this) {
 				lastProgress = System.nanoTime();
 			}
@@ -58,17 +68,18 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 
 	@Override
 	public void afterWrite(Chunk<?> items) {
-		if (sending == null) {
+		StepExecution step = sending;
+		if (step == null) {
 			return;
 		}
-		long sent = written.addAndGet(items.size());
 		synchronized (this) {
 			long now = System.nanoTime();
-			if (now - lastProgress >= PROGRESS_NANOS) {
-				lastProgress = now;
-				line("send: " + sent + "/" + total() + " messages");
+			if (now - lastProgress < PROGRESS_NANOS) {
+				return;
 			}
+			lastProgress = now;
 		}
+		line("send: " + done(step) + "/" + total(step) + " messages");
 	}
 
 	@Override
@@ -84,7 +95,7 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 					: "compose: " + context.getInt(ELIGIBLE) + " entries eligible" + (context.containsKey(SOURCES)
 							? " from " + context.getInt(SOURCES) + " sources" : ", nothing to send"));
 			case WeeklyDigestJobConfig.SEND_STEP -> {
-				line("send: " + step.getWriteCount() + "/" + total() + " messages to " + context.getString(DESTINATION, "?"));
+				line("send: " + done(step) + "/" + total(step) + " messages to " + context.getString(DESTINATION, "?"));
 				sending = null;
 			}
 			default -> {
@@ -93,10 +104,21 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 		return null;
 	}
 
-	/** Messages this send step has to send; known once its reader has opened. */
-	private long total() {
-		StepExecution step = sending;
-		return step == null ? 0 : step.getExecutionContext().getLong(PENDING, 0L);
+	/** Messages the send step {@code step} has to send; known once its partitions are planned. */
+	private static long total(StepExecution step) {
+		return step.getExecutionContext().getLong(PENDING, 0L);
+	}
+
+	/**
+	 * Messages the send step {@code step} has sent (or had refused for good) so far: those it
+	 * had to send that are no longer pending. A deferred one stays pending.
+	 */
+	private long done(StepExecution step) {
+		if (!step.getExecutionContext().containsKey(PENDING)) {
+			return 0;
+		}
+		long pending = deliveries.countPending(runIssue.of(step).id());
+		return Math.max(0, total(step) - pending);
 	}
 
 	private void line(String text) {
