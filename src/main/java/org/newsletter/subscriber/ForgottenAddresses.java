@@ -154,7 +154,7 @@ public class ForgottenAddresses {
 	private void scrubExitMessages(String key) {
 		Pattern address = Pattern.compile(Pattern.quote(key), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 		for (String table : List.of("BATCH_JOB_EXECUTION", "BATCH_STEP_EXECUTION")) {
-			String id = table + "_ID";
+			String id = table.substring("BATCH_".length()) + "_ID";
 			Map<Long, String> quoting = new HashMap<>();
 			jdbc.sql("SELECT " + id + ", EXIT_MESSAGE FROM " + table + " WHERE POSITION(CAST(? AS VARCHAR(320)) IN LOWER(EXIT_MESSAGE)) > 0")
 				.param(key)
