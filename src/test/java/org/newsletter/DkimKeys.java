@@ -39,8 +39,19 @@ public final class DkimKeys {
 		}
 	}
 
-	/** Writes the private key as PEM PKCS#8, as {@code openssl genpkey} does; returns the file. */
+	/** Writes the private key as PEM PKCS#8, as {@code openssl genpkey} does, owner-only; returns the file. */
 	public Path writePrivateKey(Path file) {
+		Path written = writePrivateKeyAsUmaskAllows(file);
+		try {
+			return Files.setPosixFilePermissions(written, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Writes the private key with the permissions the umask gives a new file (0644 under umask 022). */
+	public Path writePrivateKeyAsUmaskAllows(Path file) {
 		String pem = "-----BEGIN PRIVATE KEY-----\n"
 				+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPrivate().getEncoded())
 				+ "\n-----END PRIVATE KEY-----\n";

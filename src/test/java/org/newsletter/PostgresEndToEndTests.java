@@ -187,6 +187,25 @@ class PostgresEndToEndTests {
 		return all.toArray(String[]::new);
 	}
 
+	@Test
+	void aForgottenSubscribersDeliveriesStayCountedWithoutTheAddressAndAReimportIsRefused() throws Exception {
+		importSubscribers("ada@example.org,Ada", "grace@example.org,Grace");
+		List<Map<String, Object>> runs = JsonPath.read(WeeklyDigestEndToEndTests.fixture("planet/expected.json").toFile(),
+				"$.runs");
+		assertThat(cli().run("run", "--cutoff=" + runs.get(0).get("cutoff")).exitCode()).isZero();
+
+		var forget = cli().run("subscribers", "forget", "Grace@example.org");
+
+		assertThat(forget.exitCode()).as(forget.toString()).isZero();
+		assertThat(cli().run("deliveries").out().lines().skip(1).map(line -> line.split(",")[0] + " " + line.split(",")[2]))
+			.containsExactly("ada@example.org sent", "forgotten sent");
+		assertThat(postgres.count(databaseUrl, "SELECT COUNT(*) FROM delivery")).isEqualTo(2);
+		assertThat(postgres.count(databaseUrl, "SELECT COUNT(*) FROM subscriber WHERE email_key = 'grace@example.org'")).isZero();
+		var again = cli().run("subscribers", "import", dataDir.resolve("subscribers.csv").toString());
+		assertThat(again.exitCode()).isEqualTo(2);
+		assertThat(again.err()).contains("forgotten at the person's request");
+	}
+
 	private void importSubscribers(String... lines) throws IOException {
 		Path csv = dataDir.resolve("subscribers.csv");
 		Files.writeString(csv, "email,name\n" + String.join("\n", lines) + "\n");

@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
 						+ "the active subscribers with no delivery of it: whom a restart would still send it to (after "
 						+ "an issue went out, those who subscribed since).",
 				"Cells a spreadsheet would run as a formula start with '.",
+				"People forgotten at their request (subscribers forget) keep their lines, with forgotten for the "
+						+ "email, no name and no SMTP reply.",
 				"Exit code 2 for an unknown issue, 3 when no issue has been composed yet." },
 		footer = { "", "Examples:", "  ./newsletter deliveries --status=failed",
 				"  ./newsletter deliveries --issue=12 --out=issue-12.csv" })

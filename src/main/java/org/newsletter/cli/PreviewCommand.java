@@ -16,6 +16,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.newsletter.config.NewsletterProperties;
+import org.newsletter.config.PrivateFiles;
 import org.newsletter.delivery.DkimSigner;
 import org.newsletter.delivery.MessageFactory;
 import org.newsletter.issue.Issue;
@@ -116,7 +117,11 @@ class PreviewCommand implements Callable<Integer> {
 		Subscriber reader = subscribers.findFirstActive().orElse(PLACEHOLDER);
 		MimeMessage message = messages.build(issue, reader);
 		Path folder = (out != null ? out : properties.dataDir().resolve("preview")).toAbsolutePath().normalize();
-		Files.createDirectories(folder);
+		// the sample is a subscriber's own message: owner-only, whatever the umask
+		PrivateFiles.createDirectories(folder);
+		for (String name : new String[] { "index.html", "issue.txt", "sample.eml" }) {
+			PrivateFiles.createFile(folder.resolve(name));
+		}
 		Path html = Files.writeString(folder.resolve("index.html"), part(message, "text/html"), StandardCharsets.UTF_8);
 		Path text = Files.writeString(folder.resolve("issue.txt"), part(message, "text/plain"), StandardCharsets.UTF_8);
 		Path eml = folder.resolve("sample.eml");

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.newsletter.BadInputException;
 import org.newsletter.subscriber.CsvExport;
 import org.newsletter.subscriber.EmailAddresses;
+import org.newsletter.subscriber.ForgottenAddresses;
 import org.newsletter.subscriber.InvalidAddressException;
 import org.newsletter.subscriber.Subscriber;
 import org.newsletter.subscriber.SubscriberImport;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "subscribers", mixinStandardHelpOptions = true, header = "Manages the subscriber list.",
 		subcommands = { SubscribersCommand.Import.class, SubscribersCommand.Export.class,
 				SubscribersCommand.ListSubscribers.class,
-				SubscribersCommand.Add.class, SubscribersCommand.Remove.class })
+				SubscribersCommand.Add.class, SubscribersCommand.Remove.class, SubscribersCommand.Forget.class })
 class SubscribersCommand implements Runnable {
 
 	@Spec
@@ -51,9 +52,12 @@ class SubscribersCommand implements Runnable {
 					"value and reason; the good lines are kept. An import that was interrupted (killed, or failed)",
 					"is finished by running the same command again on the unchanged file. --replace unsubscribes",
 					"nobody when a line's address could not be read (a broken line, or bytes that are not text).",
+					"An address forgotten at the person's request (subscribers forget) is rejected unless --resubscribe.",
+					"With --forget, every address in the file is forgotten instead (the other columns are ignored).",
 					"Exit code 0 when every line was imported, 2 when some were rejected or the file is unusable." },
 			footer = { "", "Examples:", "  ./newsletter subscribers import list.csv",
-					"  ./newsletter subscribers import list.csv --replace --dry-run" })
+					"  ./newsletter subscribers import list.csv --replace --dry-run",
+					"  ./newsletter subscribers import erasure-requests.csv --forget" })
 	static class Import implements Callable<Integer> {
 
 		@Parameters(paramLabel = "FILE", description = "The CSV file.")
@@ -67,8 +71,13 @@ class SubscribersCommand implements Runnable {
 		boolean replace;
 
 		@Option(names = "--resubscribe",
-				description = "Re-activate unsubscribed subscribers whose line says status active.")
+				description = "Re-activate unsubscribed subscribers whose line says status active, and add "
+						+ "addresses that were forgotten.")
 		boolean resubscribe;
+
+		@Option(names = "--forget",
+				description = "Forget every address in the file, as subscribers forget does, instead of importing it.")
+		boolean forget;
 
 		@Option(names = "--encoding", paramLabel = "CHARSET",
 				description = "The file's charset (e.g. UTF-8, windows-1252, ISO-8859-15); a line with bytes that are "
@@ -89,7 +98,10 @@ class SubscribersCommand implements Runnable {
 		public Integer call() {
 			PrintWriter out = spec.commandLine().getOut();
 			PrintWriter err = spec.commandLine().getErr();
-			var options = new SubscriberImport.Options(dryRun, replace, resubscribe, charset());
+			if (forget && (replace || resubscribe)) {
+				throw new ParameterException(spec.commandLine(), "--forget cannot be used with --replace or --resubscribe");
+			}
+			var options = new SubscriberImport.Options(dryRun, replace, resubscribe, charset(), forget);
 			var report = subscriberImport.importFile(file, options, out, err,
 					rejected -> err.println(file + ": " + rejected));
 			err.flush();
@@ -195,15 +207,21 @@ class SubscribersCommand implements Runnable {
 		@Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The display name.")
 		String name;
 
+		@Option(names = "--resubscribe", description = "Add the address even though it was forgotten at the person's request.")
+		boolean resubscribe;
+
 		@Spec
 		CommandSpec spec;
 
 		private final SubscriberRepository subscribers;
 
+		private final ForgottenAddresses forgotten;
+
 		private final Clock clock;
 
-		Add(SubscriberRepository subscribers, Clock clock) {
+		Add(SubscriberRepository subscribers, ForgottenAddresses forgotten, Clock clock) {
 			this.subscribers = subscribers;
+			this.forgotten = forgotten;
 			this.clock = clock;
 		}
 
@@ -219,8 +237,16 @@ class SubscribersCommand implements Runnable {
 			if (name != null && name.chars().anyMatch(Character::isISOControl)) {
 				throw new BadInputException("the name has a line break or control character");
 			}
+			boolean wasForgotten = forgotten.isForgotten(EmailAddresses.key(address));
+			if (wasForgotten && !resubscribe) {
+				throw new BadInputException(address + " was " + ForgottenAddresses.REASON
+						+ "; add --resubscribe to subscribe it again");
+			}
 			var change = subscribers.subscribe(address, name == null || name.isBlank() ? null : name.strip(),
 					clock.instant());
+			if (wasForgotten) {
+				forgotten.remove(java.util.List.of(EmailAddresses.key(address)));
+			}
 			spec.commandLine().getOut().println(address + ": " + change.name().toLowerCase(java.util.Locale.ROOT));
 			return ExitCodes.OK;
 		}
@@ -253,6 +279,56 @@ class SubscribersCommand implements Runnable {
 				.orElseThrow(() -> new BadInputException("no subscriber " + email));
 			subscribers.unsubscribe(subscriber.id(), clock.instant());
 			spec.commandLine().getOut().println(subscriber.email() + ": unsubscribed");
+			return ExitCodes.OK;
+		}
+	}
+
+	/** {@code subscribers forget EMAIL...}. */
+	@Command(name = "forget", mixinStandardHelpOptions = true,
+			header = "Erases people at their request (the right to erasure).",
+			description = { "Deletes each person's row, name and attributes; their delivery rows stay, so the issues'",
+					"counts add up, without the address (the delivery report shows them as forgotten). What is kept",
+					"is a one-way hash of the address on a suppression list, so that a later import or add of it is",
+					"refused unless --resubscribe. An address that is not on the list is put on the suppression list.",
+					"The database files are rewritten afterwards, so the address is nowhere in them; backups taken",
+					"before keep it (README, Privacy). To forget many, see subscribers import --forget." },
+			footer = { "", "Example:", "  ./newsletter subscribers forget ada@example.org" })
+	static class Forget implements Callable<Integer> {
+
+		@Parameters(arity = "1..*", paramLabel = "EMAIL", description = "The addresses, in any case.")
+		java.util.List<String> emails;
+
+		@Spec
+		CommandSpec spec;
+
+		private final ForgottenAddresses forgotten;
+
+		private final Clock clock;
+
+		Forget(ForgottenAddresses forgotten, Clock clock) {
+			this.forgotten = forgotten;
+			this.clock = clock;
+		}
+
+		@Override
+		public Integer call() {
+			var addresses = new java.util.ArrayList<String>();
+			for (String email : emails) {
+				try {
+					addresses.add(EmailAddresses.normalise(email));
+				}
+				catch (InvalidAddressException ex) {
+					throw new BadInputException("'" + email + "': " + ex.getMessage() + "; nobody was forgotten");
+				}
+			}
+			PrintWriter out = spec.commandLine().getOut();
+			for (String address : addresses) {
+				var done = forgotten.forget(address, clock.instant());
+				out.println(address + ": " + (done.subscriber() ? "forgotten, " + done.deliveries()
+						+ (done.deliveries() == 1 ? " delivery" : " deliveries") + " kept without the address"
+						: "not on the list; on the suppression list now"));
+			}
+			forgotten.eraseTraces();
 			return ExitCodes.OK;
 		}
 	}

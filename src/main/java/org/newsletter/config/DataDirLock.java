@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
@@ -19,6 +21,13 @@ import org.springframework.core.Ordered;
  * Holds the data directory for this process: an operating-system lock on
  * {@code <data-dir>/newsletter.lock}, taken before the database opens and released by the
  * kernel when the process ends in any way (so a {@code kill -9} leaves no stale lock).
+ * <p>
+ * The directory is private ({@link PrivateFiles}): created {@code 0700}; one that others can
+ * enter is made owner-only, with everything in it, and the operator is told in one line. The
+ * database and log folders and the log file are made here, owner-only, before HSQLDB and logback
+ * would make them with the umask's permissions; what they create inside is tightened again when
+ * the command ends. The archive folder, meant to be published, keeps its permissions, and the
+ * unsubscribe secret is left for {@code UnsubscribeLinks} to refuse when others can read it.
  */
 public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered, AutoCloseable {
 
@@ -26,11 +35,24 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 
 	private static final String HSQLDB_FILE = "jdbc:hsqldb:file:";
 
+	private static final String SECRET = "unsubscribe.secret";
+
 	private final boolean reset;
 
 	private FileChannel channel;
 
 	private FileLock lock;
+
+	private Path dataDir;
+
+	private Path archiveDir;
+
+	/**
+	 * Where HSQLDB and logback create files with the umask's permissions (a checkpoint's new
+	 * files, a rolled log): tightened again when the command ends. Only these, not the whole
+	 * data directory, whose outbox may hold a million messages.
+	 */
+	private final List<Path> engineFolders = new ArrayList<>();
 
 	/** @param reset empty the data directory once the lock is held (the demo starts afresh) */
 	public DataDirLock(boolean reset) {
@@ -47,19 +69,33 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
 		var environment = event.getEnvironment();
 		Path dataDir = Path.of(environment.getProperty("newsletter.data-dir", "./data"));
-		acquire(dataDir);
+		String archive = environment.getProperty("newsletter.archive-dir");
+		Path archiveDir = archive != null && !archive.isBlank() ? Path.of(archive) : dataDir.resolve("archive");
+		acquire(dataDir, archiveDir);
 		String url = environment.getProperty("spring.datasource.url", "");
+		Path database = null;
 		if (url.startsWith(HSQLDB_FILE)) {
-			String archive = environment.getProperty("newsletter.archive-dir");
-			LostDatabase.check(dataDir, Path.of(url.substring(HSQLDB_FILE.length()).split(";", 2)[0]),
-					archive != null && !archive.isBlank() ? Path.of(archive) : dataDir.resolve("archive"));
+			database = Path.of(url.substring(HSQLDB_FILE.length()).split(";", 2)[0]);
+			LostDatabase.check(dataDir, database, archiveDir);
 		}
+		String logFile = environment.getProperty("logging.file.name");
+		prepare(database, logFile == null || logFile.isBlank() ? null : Path.of(logFile));
 	}
 
-	void acquire(Path dataDir) {
+	void acquire(Path dataDir, Path archiveDir) {
+		this.dataDir = dataDir;
+		this.archiveDir = archiveDir.toAbsolutePath().normalize();
 		try {
-			Files.createDirectories(dataDir);
+			String open = Files.isDirectory(dataDir) ? PrivateFiles.openToOthers(dataDir) : null;
+			if (open != null) {
+				int changed = PrivateFiles.tighten(dataDir, this::keepsItsPermissions);
+				System.err.println("newsletter: the data directory " + dataDir.toAbsolutePath().normalize()
+						+ " was open to others (" + open + "): made it and " + (changed - 1)
+						+ " files and folders in it owner-only (the list is personal data)");
+			}
+			PrivateFiles.createDirectories(dataDir);
 			Path file = dataDir.resolve(LOCK_FILE);
+			PrivateFiles.createFile(file);
 			channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
 			try {
 				lock = channel.tryLock();
@@ -87,6 +123,33 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 		}
 	}
 
+	/**
+	 * Makes the database's folder and the log file owner-only before HSQLDB and logback create
+	 * them with the umask's permissions (logback appends to the file it finds, keeping its mode).
+	 */
+	private void prepare(Path database, Path logFile) {
+		try {
+			if (database != null && database.getParent() != null) {
+				PrivateFiles.createDirectories(database.getParent());
+				engineFolders.add(database.getParent());
+			}
+			if (logFile != null && logFile.getParent() != null) {
+				PrivateFiles.createDirectories(logFile.getParent());
+				PrivateFiles.createFile(logFile);
+				engineFolders.add(logFile.getParent());
+			}
+		}
+		catch (IOException ex) {
+			throw new DataDirWriteException("cannot use the data directory: " + DataDirWriteException.reason(ex), ex);
+		}
+	}
+
+	/** The archive is published; the secret is refused, not silently mended, when others can read it. */
+	private boolean keepsItsPermissions(Path path) {
+		Path absolute = path.toAbsolutePath().normalize();
+		return absolute.equals(archiveDir) || absolute.equals(dataDir.resolve(SECRET).toAbsolutePath().normalize());
+	}
+
 	private static void emptyExceptLock(Path dataDir) throws IOException {
 		try (Stream<Path> paths = Files.walk(dataDir)) {
 			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
@@ -99,6 +162,19 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 
 	@Override
 	public void close() {
+		if (lock != null) {
+			try {
+				// HSQLDB rewrites its files at a checkpoint, and logback rolls its log, with the umask's permissions
+				for (Path folder : engineFolders) {
+					if (Files.isDirectory(folder)) {
+						PrivateFiles.tighten(folder, this::keepsItsPermissions);
+					}
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				// the directory itself is owner-only; the next start tightens again
+			}
+		}
 		try {
 			if (lock != null) {
 				lock.release();

@@ -53,7 +53,7 @@ public class DatabaseBackup {
 		if (Files.exists(dir) && !Files.isDirectory(dir)) {
 			throw new BadInputException(dir + " is not a directory");
 		}
-		Files.createDirectories(dir);
+		PrivateFiles.createDirectories(dir);
 		List<Path> before = tarFiles(dir);
 		backUpQuietly(dir);
 		Path database = tarFiles(dir).stream().filter(file -> !before.contains(file)).findFirst()

@@ -22,6 +22,8 @@ import org.springframework.transaction.annotation.Transactional;
  * Writes an issue's per-subscriber delivery report as CSV: email, name, status, attempted_at,
  * smtp_reply, message_id. Streams the table, so memory does not grow with the list. Cells a
  * spreadsheet would run as a formula get a leading {@code '}, as in the subscriber export.
+ * A delivery to someone forgotten at their request keeps its line, with
+ * {@value DeliveryRepository#FORGOTTEN} for the email.
  */
 @Component
 public class DeliveryReport {

@@ -35,6 +35,9 @@ public class DeliveryRepository {
 	public record Counts(int sent, int failed, int deferred) {
 	}
 
+	/** The address column of a delivery to someone forgotten at their request. */
+	public static final String FORGOTTEN = "forgotten";
+
 	/**
 	 * One subscriber's line in an issue's delivery report.
 	 *
@@ -124,11 +127,13 @@ public class DeliveryRepository {
 	/**
 	 * The issue's deliveries with {@code status} ({@code sent}, {@code failed} or
 	 * {@code deferred}; all when null) in subscriber order, streamed: memory does not grow with the list.
+	 * A delivery to someone forgotten at their request (their subscriber row is gone) has
+	 * {@value #FORGOTTEN} for its address and no name.
 	 */
 	void forEachDelivery(long issueId, String status, Consumer<ReportLine> action) {
 		var query = jdbc.sql("""
 				SELECT s.email, s.name, d.status, d.attempted_at, d.smtp_reply, d.message_id
-				FROM delivery d JOIN subscriber s ON s.id = d.subscriber_id
+				FROM delivery d LEFT JOIN subscriber s ON s.id = d.subscriber_id
 				WHERE d.issue_id = :issue %s
 				ORDER BY d.subscriber_id""".formatted(status == null ? "" : "AND d.status = :status"))
 			.param("issue", issueId);
@@ -137,7 +142,8 @@ public class DeliveryRepository {
 		}
 		query.withFetchSize(FETCH_SIZE).query((ResultSet rs) -> {
 			OffsetDateTime at = rs.getObject("attempted_at", OffsetDateTime.class);
-			action.accept(new ReportLine(rs.getString("email"), rs.getString("name"), rs.getString("status"),
+			String email = rs.getString("email");
+			action.accept(new ReportLine(email == null ? FORGOTTEN : email, rs.getString("name"), rs.getString("status"),
 					at == null ? null : at.toInstant(), rs.getString("smtp_reply"), rs.getString("message_id")));
 		});
 	}

@@ -21,6 +21,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.newsletter.BadInputException;
 import org.newsletter.config.NewsletterProperties;
+import org.newsletter.config.PrivateFiles;
 import org.simplejavamail.utils.mail.dkim.Canonicalization;
 import org.simplejavamail.utils.mail.dkim.DkimMessage;
 import org.slf4j.Logger;
@@ -105,10 +106,19 @@ public class DkimSigner {
 		return true;
 	}
 
-	/** Reads an unencrypted PEM PKCS#8 RSA key of at least 1024 bits. */
+	/**
+	 * Reads an unencrypted PEM PKCS#8 RSA key of at least 1024 bits, refusing one that others can
+	 * read or write (as OpenSSH refuses such a private key): whoever reads it can sign as the domain.
+	 */
 	static RSAPrivateKey readKey(Path file) {
 		String text;
 		try {
+			String open = PrivateFiles.readableOrWritableByOthers(file);
+			if (open != null) {
+				throw new BadInputException("newsletter.dkim.private-key " + file + " can be read or written by others ("
+						+ open + "): anyone on this machine could sign mail as the domain with it; make it private with: chmod 600 "
+						+ file);
+			}
 			text = Files.readString(file, StandardCharsets.ISO_8859_1);
 		}
 		catch (IOException ex) {

@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import org.newsletter.config.PrivateFiles;
 
 /** Writes each message as an {@code .eml} file into the outbox folder instead of sending it. */
 public class OutboxSender implements MessageSender {
@@ -21,10 +22,11 @@ public class OutboxSender implements MessageSender {
 	@Override
 	public Outcome send(MimeMessage message) throws DeliveryException {
 		try {
-			Files.createDirectories(folder);
+			PrivateFiles.createDirectories(folder); // messages name their subscribers: owner-only, whatever the umask
 			String name = message.getMessageID().replaceAll("[^A-Za-z0-9.@_-]", "") + ".eml";
 			Path target = folder.resolve(name);
 			Path partial = folder.resolve(name + ".part");
+			PrivateFiles.createFile(partial);
 			try (OutputStream out = Files.newOutputStream(partial)) {
 				message.writeTo(out);
 			}

@@ -43,6 +43,8 @@ class CsvImportJobConfig {
 
 	static final String RESUBSCRIBE = "resubscribe";
 
+	static final String FORGET = "forget";
+
 	static final String UNSUBSCRIBED = "unsubscribedByReplace";
 
 	static final String UNREAD_LINES = "unreadLines";
@@ -78,10 +80,10 @@ class CsvImportJobConfig {
 	@Bean
 	@StepScope
 	ImportLineWriter importLineWriter(@Value("#{stepExecution}") StepExecution step, SubscriberRepository subscribers,
-			ImportLineRepository lines, Clock clock) {
+			ImportLineRepository lines, Clock clock, ForgottenAddresses forgotten) {
 		JobParameters parameters = step.getJobParameters();
 		return new ImportLineWriter(subscribers, lines, clock, importId(step), flag(parameters, DRY_RUN),
-				flag(parameters, RESUBSCRIBE));
+				flag(parameters, RESUBSCRIBE), forgotten, flag(parameters, FORGET));
 	}
 
 	@Bean

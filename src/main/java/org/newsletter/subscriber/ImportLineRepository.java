@@ -22,6 +22,9 @@ class ImportLineRepository {
 
 	static final String REJECTED = "rejected";
 
+	/** A line of a {@code --forget} import; its {@code email_key} is the address's hash. */
+	static final String FORGOTTEN = "forgotten";
+
 	/** A rejected line whose address could not be read at all ({@link ImportLine.Rejected#addressUnread()}). */
 	static final String UNREAD = "unreadable";
 
@@ -36,12 +39,15 @@ class ImportLineRepository {
 		this.batch = batch;
 	}
 
-	/** One line's outcome: {@code added}, {@code updated}, {@code unchanged}, {@code rejected} or {@code unreadable}. */
+	/**
+	 * One line's outcome: {@code added}, {@code updated}, {@code unchanged}, {@code forgotten},
+	 * {@code rejected} or {@code unreadable}.
+	 */
 	record Outcome(long line, String emailKey, String presentKey, String outcome, String value, String reason) {
 	}
 
 	/** The counts of an import's report. */
-	record Counts(long added, long updated, long unchanged, long rejected) {
+	record Counts(long added, long updated, long unchanged, long rejected, long forgotten) {
 
 		long imported() {
 			return added + updated + unchanged;
@@ -83,14 +89,14 @@ class ImportLineRepository {
 	}
 
 	Counts counts(long importId) {
-		long[] counts = new long[4];
+		long[] counts = new long[5];
 		jdbc.sql("SELECT outcome, COUNT(*) AS n FROM subscriber_import_line WHERE import_id = ? GROUP BY outcome")
 			.param(importId)
 			.query(rs -> {
-				int index = List.of("added", "updated", "unchanged", REJECTED, UNREAD).indexOf(rs.getString("outcome"));
-				counts[Math.min(index, 3)] += rs.getLong("n");
+				int index = List.of("added", "updated", "unchanged", REJECTED, FORGOTTEN, UNREAD).indexOf(rs.getString("outcome"));
+				counts[index == 5 ? 3 : index] += rs.getLong("n");
 			});
-		return new Counts(counts[0], counts[1], counts[2], counts[3]);
+		return new Counts(counts[0], counts[1], counts[2], counts[3], counts[4]);
 	}
 
 	Unread unread(long importId) {

@@ -53,8 +53,11 @@ public class SubscriberImport {
 
 	private final Clock clock;
 
+	private final ForgottenAddresses forgotten;
+
 	SubscriberImport(JobOperator jobOperator, JobRepository jobRepository, Job subscriberImportJob,
-			ImportLineRepository lines, ImportProgress progress, Clock clock) {
+			ImportLineRepository lines, ImportProgress progress, Clock clock, ForgottenAddresses forgotten) {
+		this.forgotten = forgotten;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.subscriberImportJob = subscriberImportJob;
@@ -69,8 +72,13 @@ public class SubscriberImport {
 	 * @param encoding the file's charset, or {@code null} to tell it from the file's bytes
 	 * ({@link FileEncoding}: UTF-8, or Windows-1252 when nothing in the file is UTF-8 beyond ASCII
 	 * and some bytes are not UTF-8)
+	 * @param forget forget every address in the file (at the people's request) instead of importing it
 	 */
-	public record Options(boolean dryRun, boolean replace, boolean resubscribe, Charset encoding) {
+	public record Options(boolean dryRun, boolean replace, boolean resubscribe, Charset encoding, boolean forget) {
+
+		public Options(boolean dryRun, boolean replace, boolean resubscribe, Charset encoding) {
+			this(dryRun, replace, resubscribe, encoding, false);
+		}
 
 		public Options(boolean dryRun, boolean replace, boolean resubscribe) {
 			this(dryRun, replace, resubscribe, null);
@@ -84,15 +92,20 @@ public class SubscriberImport {
 	 * @param unreadLines rejected lines whose address could not be read; with {@code --replace},
 	 * when there are any, nobody was unsubscribed
 	 * @param firstUnreadLine the first of those lines, 0 when there is none
+	 * @param forget whether the import forgot the file's addresses ({@link Options#forget()})
+	 * @param forgotten the addresses it forgot (or, in a dry run, would)
 	 */
 	public record Report(long added, long updated, long unchanged, long rejected, int unsubscribed, long unreadLines,
-			long firstUnreadLine) {
+			long firstUnreadLine, boolean forget, long forgotten) {
 
 		public long imported() {
 			return added + updated + unchanged;
 		}
 
 		public String summary() {
+			if (forget) {
+				return forgotten + " forgotten, " + rejected + " rejected";
+			}
 			return imported() + " imported (" + added + " added, " + updated + " updated, " + unchanged + " unchanged), "
 					+ rejected + " rejected";
 		}
@@ -116,6 +129,9 @@ public class SubscriberImport {
 	 */
 	public Report importFile(Path file, Options options, PrintWriter out, PrintWriter notices,
 			Consumer<ImportLine.Rejected> rejections) {
+		if (options.forget() && options.replace()) {
+			throw new BadInputException("--forget and --replace cannot be used together");
+		}
 		Path path = file.toAbsolutePath().normalize();
 		Charset charset = options.encoding() == null ? detect(file, path, notices) : options.encoding();
 		CsvRowReader.checkHeader(path, charset);
@@ -149,10 +165,13 @@ public class SubscriberImport {
 		var counts = lines.counts(importId);
 		lines.forEachRejection(importId, rejections);
 		lines.delete(importId);
+		if (options.forget() && !options.dryRun()) {
+			forgotten.eraseTraces();
+		}
 		var context = execution.getExecutionContext();
 		return new Report(counts.added(), counts.updated(), counts.unchanged(), counts.rejected(),
 				context.getInt(CsvImportJobConfig.UNSUBSCRIBED, 0), context.getLong(CsvImportJobConfig.UNREAD_LINES, 0),
-				context.getLong(CsvImportJobConfig.FIRST_UNREAD_LINE, 0));
+				context.getLong(CsvImportJobConfig.FIRST_UNREAD_LINE, 0), options.forget(), counts.forgotten());
 	}
 
 	/** The charset {@code path} is read in, the notice printed when some of its bytes are not UTF-8. */
@@ -194,13 +213,17 @@ public class SubscriberImport {
 		catch (IOException ex) {
 			throw new BadInputException("subscriber file " + file + " cannot be read: " + ex.getMessage());
 		}
-		return new JobParametersBuilder().addString(CsvImportJobConfig.FILE, file.toString())
+		var builder = new JobParametersBuilder().addString(CsvImportJobConfig.FILE, file.toString())
 			.addString(FINGERPRINT, fingerprint)
 			.addString(CsvImportJobConfig.ENCODING, charset.name())
 			.addString(CsvImportJobConfig.DRY_RUN, Boolean.toString(options.dryRun()))
 			.addString(CsvImportJobConfig.REPLACE, Boolean.toString(options.replace()))
-			.addString(CsvImportJobConfig.RESUBSCRIBE, Boolean.toString(options.resubscribe()))
-			.toJobParameters();
+			.addString(CsvImportJobConfig.RESUBSCRIBE, Boolean.toString(options.resubscribe()));
+		if (options.forget()) {
+			// only then: an import interrupted before this option existed is still found again
+			builder.addString(CsvImportJobConfig.FORGET, "true");
+		}
+		return builder.toJobParameters();
 	}
 
 	/** The unfinished import of the same file, unchanged, with the same options. */

@@ -15,7 +15,9 @@ import java.util.OptionalLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.newsletter.BadInputException;
 import org.newsletter.config.NewsletterProperties;
+import org.newsletter.config.PrivateFiles;
 
 import org.springframework.stereotype.Component;
 
@@ -23,7 +25,9 @@ import org.springframework.stereotype.Component;
  * Signed unsubscribe links: {@code <base-url>/unsubscribe?token=<id>.<hmac>}, where the HMAC
  * (SHA-256, key {@code newsletter.unsubscribe-secret}) proves the id was not tampered with.
  * Without a configured secret one is generated once and kept in the data dir, so links in
- * mail already sent stay valid.
+ * mail already sent stay valid: written owner-only, and refused when others can read or write
+ * it (anyone who can read it can unsubscribe anyone), as OpenSSH refuses such a private key.
+ * The same key makes the one-way hashes of forgotten addresses ({@link #addressHash}).
  */
 @Component
 public class UnsubscribeLinks {
@@ -64,12 +68,25 @@ public class UnsubscribeLinks {
 		return valid ? OptionalLong.of(Long.parseLong(id)) : OptionalLong.empty();
 	}
 
+	/**
+	 * The one-way hash under which a forgotten address is kept (hex HMAC-SHA-256 of its
+	 * {@linkplain EmailAddresses#key key}): keyed, so that the suppression list cannot be checked
+	 * against a dictionary of addresses by someone without the secret. The prefix keeps these
+	 * hashes apart from the tokens' MACs.
+	 */
+	public String addressHash(String emailKey) {
+		return HexFormat.of().formatHex(digest("forgotten:" + emailKey));
+	}
+
 	private String mac(String value) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(digest(value));
+	}
+
+	private byte[] digest(String value) {
 		try {
 			Mac mac = Mac.getInstance("HmacSHA256");
 			mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-			byte[] digest = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+			return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("HmacSHA256 is missing from this JVM", ex);
@@ -83,13 +100,19 @@ public class UnsubscribeLinks {
 		Path file = properties.dataDir().resolve("unsubscribe.secret");
 		try {
 			if (Files.exists(file)) {
+				String open = PrivateFiles.readableOrWritableByOthers(file);
+				if (open != null) {
+					throw new BadInputException(file + " can be read or written by others (" + open
+							+ "): anyone on this machine could forge unsubscribe links with it; make it private with: chmod 600 "
+							+ file);
+				}
 				return Files.readString(file).strip();
 			}
 			byte[] random = new byte[32];
 			new SecureRandom().nextBytes(random);
 			String generated = HexFormat.of().formatHex(random);
-			Files.createDirectories(file.getParent());
-			Files.writeString(file, generated + "\n");
+			PrivateFiles.createDirectories(file.getParent());
+			PrivateFiles.writeNew(file, (generated + "\n").getBytes(StandardCharsets.US_ASCII));
 			return generated;
 		}
 		catch (IOException ex) {

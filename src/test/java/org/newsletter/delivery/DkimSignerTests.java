@@ -4,7 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.mail.internet.MimeMessage;
@@ -87,9 +89,25 @@ class DkimSignerTests {
 	@Test
 	void aPkcs1KeyIsRefusedWithTheCommandThatConvertsIt() throws Exception {
 		Path key = Files.writeString(dir.resolve("rsa.pem"), "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n");
+		Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
 
 		assertThatThrownBy(() -> DkimSigner.readKey(key)).isInstanceOf(BadInputException.class)
 			.hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
+	}
+
+	@Test
+	void aKeyOthersCanReadOrWriteIsRefusedWithTheCommandThatMakesItPrivate() throws Exception {
+		for (String mode : List.of("rw-r--r--", "rw----r--", "rw--w----")) {
+			Path key = KEYS.writePrivateKey(dir.resolve("dkim-" + mode + ".pem"));
+			Files.setPosixFilePermissions(key, PosixFilePermissions.fromString(mode));
+
+			assertThatThrownBy(() -> DkimSigner.readKey(key)).as(mode).isInstanceOf(BadInputException.class)
+				.hasMessageContaining("can be read or written by others (" + mode + ")")
+				.hasMessageEndingWith("chmod 600 " + key);
+		}
+		Path key = KEYS.writePrivateKey(dir.resolve("dkim-r.pem"));
+		Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("r--------"));
+		assertThat(DkimSigner.readKey(key)).isNotNull();
 	}
 
 	@Test
