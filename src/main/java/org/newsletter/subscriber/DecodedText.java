@@ -90,15 +90,22 @@ final class DecodedText implements Closeable {
 	}
 
 	private void fill() throws IOException {
-		bytes.compact();
-		int n = in.read(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-		if (n < 0) {
-			endOfInput = true;
+		endOfInput = !refill(in, bytes);
+	}
+
+	/**
+	 * Keeps the bytes of {@code buffer} not yet decoded and reads more after them, leaving it
+	 * ready to decode.
+	 * @return false at the end of the input
+	 */
+	static boolean refill(InputStream in, ByteBuffer buffer) throws IOException {
+		buffer.compact();
+		int n = in.read(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+		if (n > 0) {
+			buffer.position(buffer.position() + n);
 		}
-		else {
-			bytes.position(bytes.position() + n);
-		}
-		bytes.flip();
+		buffer.flip();
+		return n >= 0;
 	}
 
 	@Override

@@ -100,15 +100,7 @@ final class FileEncoding {
 				if (endOfInput) {
 					break;
 				}
-				bytes.compact();
-				int n = in.read(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-				if (n < 0) {
-					endOfInput = true;
-				}
-				else {
-					bytes.position(bytes.position() + n);
-				}
-				bytes.flip();
+				endOfInput = !DecodedText.refill(in, bytes);
 			}
 		}
 		boolean utf8 = scan.badLines == 0 || scan.byteOrderMark || scan.multiByte;
