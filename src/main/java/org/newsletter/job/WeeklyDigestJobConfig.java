@@ -150,6 +150,7 @@ public class WeeklyDigestJobConfig {
 			}
 			else {
 				step.getExecutionContext().putInt(RunReport.SOURCES, outcome.issue().get().sourceCount());
+				step.getExecutionContext().putString(RunReport.EMAIL_BUDGET, outcome.budget().cut() ? "; " + outcome.budget().report() : "");
 			}
 			return RepeatStatus.FINISHED;
 		}, transactionManager).listener(report).build();
