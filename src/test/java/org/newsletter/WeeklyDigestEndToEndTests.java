@@ -150,7 +150,7 @@ class WeeklyDigestEndToEndTests {
 		assertThat(message.getHeader("List-Unsubscribe-Post")[0]).isEqualTo("List-Unsubscribe=One-Click");
 		assertThat(message.getHeader("List-Id")[0]).contains("<planet-python-weekly.newsletter.example>");
 		assertThat(message.getContentType()).startsWith("multipart/alternative");
-		assertThat(message.getSubject()).isEqualTo("Planet Python Weekly: 24 new posts, Mar 14, 2026 – Mar 21, 2026");
+		assertThat(message.getSubject()).isEqualTo("Planet Python Weekly #1: acs-nativity: A Python Package for…, and 23 more");
 	}
 
 	@Test
