@@ -268,7 +268,7 @@ class IssueRendererTests {
 		int whole = IssueRenderer.sentBytes(FixtureIssue.webVersion(properties, demo));
 		int none = IssueRenderer.sentBytes(FixtureIssue.webVersion(properties, demo.cut(0, 0)));
 		assertThat(demo.entryCount()).isEqualTo(33);
-		assertThat((whole - none) / demo.entryCount()).as("bytes per entry as sent").isLessThanOrEqualTo(820);
+		assertThat((whole - none) / demo.entryCount()).as("bytes per entry as sent").isLessThanOrEqualTo(800);
 	}
 
 	@Test
