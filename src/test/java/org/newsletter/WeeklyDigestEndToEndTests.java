@@ -140,6 +140,22 @@ class WeeklyDigestEndToEndTests {
 	}
 
 	@Test
+	void issuesAreNumberedBySentIssuesAndADryRunTakesNoNumber() throws Exception {
+		writeOpml(List.of());
+		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:00Z", "--dry-run").exitCode()).isZero();
+		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:01Z").exitCode()).isZero();
+		assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("Planet Python Weekly #1: ");
+		smtp.purgeEmailFromAllMailboxes();
+
+		feeds.serve(planet("march-24"));
+		assertThat(cli.run("run", "--cutoff=2026-03-24T08:00:00Z").exitCode()).isZero();
+
+		MimeMessage second = smtp.getReceivedMessages()[0];
+		assertThat(second.getSubject()).startsWith("Planet Python Weekly #2: ");
+		assertThat(part(second, "text/html")).contains("Issue #2 · ");
+	}
+
+	@Test
 	void theMessageCarriesTheBulkMailHeaders() throws Exception {
 		writeOpml(List.of());
 		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:00Z").exitCode()).isZero();
