@@ -109,7 +109,7 @@ class ServeEndToEndTests {
 		assertThat(index.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
 		var page = Jsoup.parse(index.body());
 		assertThat(page.select("li a").eachAttr("href")).containsExactly("2026-03-24/index.html", "2026-03-21/index.html");
-		assertThat(page.select("li").get(1).text()).contains("24 new posts", "2026-03-21", "24 entries");
+		assertThat(page.select("li").get(1).text()).contains("Planet Python Weekly #1: ", "2026-03-21", "24 entries");
 		var issue = get("archive/2026-03-21/index.html");
 		assertThat(issue.statusCode()).isEqualTo(200);
 		assertThat(issue.body()).contains("https://newsletter.example/archive/2026-03-21/");
@@ -128,7 +128,7 @@ class ServeEndToEndTests {
 		assertThat(feed.getFeedType()).isEqualTo("atom_1.0");
 		assertThat(feed.getEntries()).extracting(SyndEntry::getLink)
 			.containsExactly("https://newsletter.example/archive/2026-03-24/", "https://newsletter.example/archive/2026-03-21/");
-		assertThat(feed.getEntries().get(1).getTitle()).startsWith("Planet Python Weekly: 24 new posts");
+		assertThat(feed.getEntries().get(1).getTitle()).startsWith("Planet Python Weekly #1: ");
 	}
 
 	@Test

@@ -140,6 +140,22 @@ class WeeklyDigestEndToEndTests {
 	}
 
 	@Test
+	void issuesAreNumberedBySentIssuesAndADryRunTakesNoNumber() throws Exception {
+		writeOpml(List.of());
+		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:00Z", "--dry-run").exitCode()).isZero();
+		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:01Z").exitCode()).isZero();
+		assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("Planet Python Weekly #1: ");
+		smtp.purgeEmailFromAllMailboxes();
+
+		feeds.serve(planet("march-24"));
+		assertThat(cli.run("run", "--cutoff=2026-03-24T08:00:00Z").exitCode()).isZero();
+
+		MimeMessage second = smtp.getReceivedMessages()[0];
+		assertThat(second.getSubject()).startsWith("Planet Python Weekly #2: ");
+		assertThat(part(second, "text/html")).contains("Issue #2 · ");
+	}
+
+	@Test
 	void theMessageCarriesTheBulkMailHeaders() throws Exception {
 		writeOpml(List.of());
 		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:00Z").exitCode()).isZero();
@@ -150,7 +166,7 @@ class WeeklyDigestEndToEndTests {
 		assertThat(message.getHeader("List-Unsubscribe-Post")[0]).isEqualTo("List-Unsubscribe=One-Click");
 		assertThat(message.getHeader("List-Id")[0]).contains("<planet-python-weekly.newsletter.example>");
 		assertThat(message.getContentType()).startsWith("multipart/alternative");
-		assertThat(message.getSubject()).isEqualTo("Planet Python Weekly: 24 new posts, Mar 14, 2026 – Mar 21, 2026");
+		assertThat(message.getSubject()).isEqualTo("Planet Python Weekly #1: acs-nativity: A Python Package for…, and 23 more");
 	}
 
 	@Test

@@ -113,7 +113,7 @@ class PreviewCommand implements Callable<Integer> {
 		}
 		Issue issue = draft.issue().get();
 		stdout.println("compose: " + draft.eligible() + " entries eligible from " + issue.sourceCount() + " sources, "
-				+ issue.entryCount() + " in the issue");
+				+ issue.entryCount() + " in the issue" + (draft.budget().cut() ? "; " + draft.budget().report() : ""));
 		Subscriber reader = subscribers.findFirstActive().orElse(PLACEHOLDER);
 		MimeMessage message = messages.build(issue, reader);
 		Path folder = (out != null ? out : properties.dataDir().resolve("preview")).toAbsolutePath().normalize();

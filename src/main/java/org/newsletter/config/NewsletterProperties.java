@@ -45,6 +45,8 @@ import org.springframework.validation.annotation.Validated;
  * @param send how messages are sent
  * @param dkim how messages are signed (DKIM); off unless configured
  * @param serve where the {@code serve} command listens
+ * @param email what the HTML part of the email may weigh
+ * @param footer what the email's footer says besides why and how to unsubscribe
  */
 @ConfigurationProperties("newsletter")
 @Validated
@@ -61,7 +63,7 @@ public record NewsletterProperties(
 		@DefaultValue("P3D") @NotNull Duration lateness,
 		@DefaultValue("P7D") @NotNull Duration firstRunLookback,
 		@DefaultValue("10") @Min(1) int maxEntriesPerSource,
-		@DefaultValue("60") @Min(1) @Max(EntryText.MAX_WORDS) int summaryWords,
+		@DefaultValue("40") @Min(1) @Max(EntryText.MAX_WORDS) int summaryWords,
 		@DefaultValue("1") @Min(0) int minEntries,
 		@DefaultValue("") String unsubscribeSecret,
 		@DefaultValue("") String unsubscribeMailto,
@@ -70,7 +72,9 @@ public record NewsletterProperties(
 		@DefaultValue @Valid Fetch fetch,
 		@DefaultValue @Valid Send send,
 		@DefaultValue @Valid Dkim dkim,
-		@DefaultValue @Valid Serve serve) {
+		@DefaultValue @Valid Serve serve,
+		@DefaultValue @Valid Email email,
+		@DefaultValue @Valid Footer footer) {
 
 	/** Checks what a bean-validation annotation cannot say in one line. */
 	public NewsletterProperties {
@@ -195,5 +199,27 @@ public record NewsletterProperties(
 			@DefaultValue("127.0.0.1") @NotBlank String bind,
 			@DefaultValue("20s") @NotNull @DurationMin(seconds = 1) Duration requestTimeout,
 			@DefaultValue("200") @Min(1) int threads) {
+	}
+
+	/**
+	 * The email's size budget.
+	 *
+	 * @param maxHtmlBytes the most bytes the HTML part may take as sent (quoted-printable,
+	 *     personal parts at their longest); Gmail clips a part over about 102 KB and hides the
+	 *     rest, footer and unsubscribe link included. Entries past it become linked titles, then
+	 *     a link to the web version, which holds them all
+	 */
+	public record Email(
+			@DefaultValue("95000") @Min(20000) int maxHtmlBytes) {
+	}
+
+	/**
+	 * The email's footer.
+	 *
+	 * @param sender who sends the newsletter, with a contact or postal address (CAN-SPAM asks it
+	 *     of commercial senders); shown in the footer when set
+	 */
+	public record Footer(
+			@DefaultValue("") String sender) {
 	}
 }

@@ -142,9 +142,28 @@ public class MessageFactory {
 		}
 	}
 
-	private static String greeting(Subscriber subscriber) {
-		String name = subscriber.name() == null ? "" : headerSafe(subscriber.name());
-		return name.isEmpty() ? Issue.GREETING_WITHOUT_NAME : "Hello " + name + ",";
+	/**
+	 * "Hello Grace," from the subscriber's {@code first_name} attribute (a CSV column) when there
+	 * is one, else from the given name in the name ("Hopper, Grace" and "Grace Hopper" give
+	 * "Grace"), else "Hello,".
+	 */
+	static String greeting(Subscriber subscriber) {
+		String first = subscriber.attributeMap()
+			.entrySet()
+			.stream()
+			.filter(attribute -> attribute.getKey().replaceAll("[\\s_-]", "").equalsIgnoreCase("firstname"))
+			.map(attribute -> headerSafe(attribute.getValue()))
+			.filter(value -> !value.isEmpty())
+			.findFirst()
+			.orElseGet(() -> givenName(subscriber.name() == null ? "" : headerSafe(subscriber.name())));
+		return first.isEmpty() ? Issue.GREETING_WITHOUT_NAME : "Hello " + first + ",";
+	}
+
+	/** The given name in a name written "Family, Given" or "Given Family": its first word. */
+	private static String givenName(String name) {
+		int comma = name.indexOf(',');
+		String given = (comma >= 0 ? name.substring(comma + 1) : name).strip();
+		return given.isEmpty() ? "" : given.split("\\s+")[0];
 	}
 
 	/** RFC 2919: the title as a phrase, in RFC 2047 encoded words when it is not ASCII. */

@@ -1,5 +1,7 @@
 package org.newsletter.issue;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,9 +81,26 @@ public class Eligibility {
 				                  WHERE ie.entry_id = e.id AND i.status = 'SENT' AND i.dry_run = FALSE)""")
 			.params(Timestamp.from(window.start()), Timestamp.from(window.end()))
 			// mapped by hand: thousands of rows through a reflective row mapper are a tenth of composing
-			.query((rs, row) -> new Candidate(rs.getLong("id"), rs.getLong("feed_id"), rs.getString("source"),
-					rs.getString("site_link"), rs.getString("title"), rs.getString("link"), rs.getString("author"),
-					rs.getTimestamp("published").toInstant(), rs.getString("text"), rs.getString("content_html")))
+			.query(Eligibility::candidate)
 			.list();
+	}
+
+	/** The entries issue {@code issueId} carries (their text as it is now: an edit since shows). */
+	public List<Candidate> carriedBy(long issueId) {
+		return jdbc.sql("""
+				SELECT e.id, f.id AS feed_id, f.title AS source, f.site_link, e.title, e.link, e.author,
+				       COALESCE(e.published_at, e.first_seen_at) AS published, e.summary_text AS text,
+				       CASE WHEN e.summary_text IS NULL THEN e.content_html END AS content_html
+				FROM issue_entry ie JOIN entry e ON e.id = ie.entry_id JOIN feed f ON f.id = e.feed_id
+				WHERE ie.issue_id = ?""")
+			.param(issueId)
+			.query(Eligibility::candidate)
+			.list();
+	}
+
+	private static Candidate candidate(ResultSet rs, int row) throws SQLException {
+		return new Candidate(rs.getLong("id"), rs.getLong("feed_id"), rs.getString("source"), rs.getString("site_link"),
+				rs.getString("title"), rs.getString("link"), rs.getString("author"), rs.getTimestamp("published").toInstant(),
+				rs.getString("text"), rs.getString("content_html"));
 	}
 }

@@ -17,7 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Writes sent issues to the archive folder: {@code archive/<yyyy-mm-dd>/index.html}, the
- * target of "view in browser", and the archive's front, {@code archive/index.html} and
+ * target of "view in browser" and the web version that holds every entry of the issue (the
+ * email may list some as titles only, or leave them to this page, to stay within its size
+ * budget), and the archive's front, {@code archive/index.html} and
  * {@code archive/feed.xml} (Atom), listing every sent issue. {@code serve} publishes the folder.
  */
 @Component
@@ -29,10 +31,17 @@ public class IssueArchive {
 
 	private final ArchiveIndex index;
 
-	public IssueArchive(NewsletterProperties properties, IssueRepository issues) {
+	private final Eligibility eligibility;
+
+	private final IssueRenderer renderer;
+
+	public IssueArchive(NewsletterProperties properties, IssueRepository issues, Eligibility eligibility,
+			IssueRenderer renderer) {
 		this.properties = properties;
 		this.issues = issues;
 		this.index = new ArchiveIndex(properties);
+		this.eligibility = eligibility;
+		this.renderer = renderer;
 	}
 
 	/** The archive folder's name of an issue: its cutoff's day in the newsletter's time zone. */
@@ -51,13 +60,21 @@ public class IssueArchive {
 	 */
 	public Path write(Issue issue) {
 		Path page = page(issue);
-		String html = issue.personalise(issue.bodyHtml(),
+		String html = issue.personalise(webVersion(issue),
 				Issue.general(properties.baseUrl().replaceAll("/+$", "") + "/unsubscribe"), Entities::escape);
 		var sent = issues.findSent();
 		write(page, html);
 		write(properties.archive().resolve("index.html"), index.html(sent));
 		write(properties.archive().resolve("feed.xml"), index.atom(sent));
 		return page;
+	}
+
+	/** The issue's HTML with every entry it carries in full, rendered again from them (whatever the email's budget). */
+	private String webVersion(Issue issue) {
+		var window = new Eligibility.Window(issue.windowStart(), issue.cutoff());
+		IssueContent content = IssueComposer.content(properties, window, eligibility.carriedBy(issue.id()),
+				issues.number(issue.cutoff()));
+		return renderer.renderWhole(content, Issue.personalModel(issue.personalToken())).html();
 	}
 
 	/** Replaces {@code file} whole, so a reader never sees half of it. */

@@ -50,7 +50,7 @@ public class IssueComposer {
 	}
 
 	/** The outcome of composing: the issue, or why there is none. */
-	public record Outcome(Optional<Issue> issue, int eligible, Eligibility.Window window) {
+	public record Outcome(Optional<Issue> issue, int eligible, Eligibility.Window window, IssueRenderer.Budget budget) {
 	}
 
 	/**
@@ -58,8 +58,10 @@ public class IssueComposer {
 	 *
 	 * @param issue the issue with id 0, or none when too few entries are eligible
 	 * @param entryIds the entries it carries
+	 * @param budget how the email's size budget cut it
 	 */
-	public record Draft(Optional<Issue> issue, List<Long> entryIds, int eligible, Eligibility.Window window) {
+	public record Draft(Optional<Issue> issue, List<Long> entryIds, int eligible, Eligibility.Window window,
+			IssueRenderer.Budget budget) {
 	}
 
 	/**
@@ -72,11 +74,12 @@ public class IssueComposer {
 		Optional<Issue> existing = issues.findByJobInstance(jobInstanceId);
 		if (existing.isPresent()) {
 			Issue issue = existing.get();
-			return new Outcome(existing, issue.entryCount(), new Eligibility.Window(issue.windowStart(), issue.cutoff()));
+			return new Outcome(existing, issue.entryCount(), new Eligibility.Window(issue.windowStart(), issue.cutoff()),
+					IssueRenderer.Budget.NOT_RENDERED);
 		}
 		Draft draft = draft(jobInstanceId, cutoff, dryRun, sendEmpty);
 		Optional<Issue> stored = draft.issue().map(issue -> issues.create(issue, draft.entryIds(), clock.instant()));
-		return new Outcome(stored, draft.eligible(), draft.window());
+		return new Outcome(stored, draft.eligible(), draft.window(), draft.budget());
 	}
 
 	/**
@@ -88,20 +91,23 @@ public class IssueComposer {
 				properties.firstRunLookback());
 		List<Eligibility.Candidate> candidates = eligibility.candidates(window);
 		if (candidates.size() < Math.max(1, properties.minEntries()) && !sendEmpty) {
-			return new Draft(Optional.empty(), List.of(), candidates.size(), window);
+			return new Draft(Optional.empty(), List.of(), candidates.size(), window, IssueRenderer.Budget.NOT_RENDERED);
 		}
 		String token = HexFormat.of().formatHex(RANDOM.generateSeed(12));
-		IssueContent content = content(properties, window, candidates);
+		IssueContent content = content(properties, window, candidates, issues.number(cutoff));
 		var rendered = renderer.render(content, Issue.personalModel(token));
 		List<Long> entryIds = content.sources().stream().flatMap(s -> s.entries().stream()).map(IssueContent.Entry::id).toList();
 		var issue = new Issue(0, jobInstanceId, cutoff, window.start(), dryRun, "COMPOSED", rendered.subject(), token,
 				rendered.html(), rendered.text(), entryIds.size(), content.sources().size());
-		return new Draft(Optional.of(issue), entryIds, candidates.size(), window);
+		return new Draft(Optional.of(issue), entryIds, candidates.size(), window, rendered.budget());
 	}
 
-	/** Groups by source title (case-insensitive), newest first inside a group, capped per source. */
+	/**
+	 * Groups by source title (case-insensitive), newest first inside a group, capped per source;
+	 * {@code number} is the issue's number.
+	 */
 	static IssueContent content(NewsletterProperties properties, Eligibility.Window window,
-			List<Eligibility.Candidate> candidates) {
+			List<Eligibility.Candidate> candidates, int number) {
 		Map<Long, List<Eligibility.Candidate>> byFeed = candidates.stream()
 			.collect(Collectors.groupingBy(Eligibility.Candidate::feedId, LinkedHashMap::new, Collectors.toList()));
 		var dates = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
@@ -117,8 +123,7 @@ public class IssueComposer {
 			List<IssueContent.Entry> entries = sorted.stream()
 				.limit(cap)
 				.map(c -> new IssueContent.Entry(c.id(), displayTitle(c), c.link(), c.author(), dates.format(c.published()),
-						c.text() != null ? EntryText.shorten(c.text(), properties.summaryWords())
-								: summary(c.contentHtml(), properties.summaryWords())))
+						summary(c, properties.summaryWords())))
 				.toList();
 			Eligibility.Candidate first = sorted.get(0);
 			sources.add(new IssueContent.Source(first.source(), "source-" + first.feedId(), first.siteLink(), entries,
@@ -131,7 +136,27 @@ public class IssueComposer {
 		String base = properties.baseUrl().replaceAll("/+$", "");
 		String archiveUrl = base + "/archive/" + DateTimeFormatter.ISO_LOCAL_DATE.withZone(properties.timeZone())
 			.format(window.end()) + "/";
-		return new IssueContent(properties.title(), range, sources, count, archiveUrl, base);
+		return new IssueContent(properties.title(), number, range, sources, count, headlines(sources), List.of(), 0,
+				archiveUrl, base, properties.footer().sender().strip());
+	}
+
+	/** How many headlines the subject and the preheader may use. */
+	private static final int HEADLINES = 6;
+
+	/**
+	 * The titles that lead the subject and the preheader: the newest entry of each source, the
+	 * sources with the fewest entries that week first (a blog that posts once a week is news, a
+	 * site that posts daily is not), then by source order; then the other entries as listed.
+	 */
+	static List<String> headlines(List<IssueContent.Source> sources) {
+		List<IssueContent.Source> rare = sources.stream()
+			.filter(s -> !s.entries().isEmpty())
+			.sorted(Comparator.comparingInt((IssueContent.Source s) -> s.entries().size() + s.more()))
+			.toList();
+		List<String> headlines = new ArrayList<>();
+		rare.forEach(source -> headlines.add(source.entries().get(0).title()));
+		sources.forEach(source -> source.entries().stream().skip(1).forEach(entry -> headlines.add(entry.title())));
+		return List.copyOf(headlines.subList(0, Math.min(HEADLINES, headlines.size())));
 	}
 
 	/** An entry is stored with the title its feed gave, even none; a reader needs something to click. */
@@ -140,6 +165,16 @@ public class IssueComposer {
 			return entry.title();
 		}
 		return entry.link() != null ? entry.link() : "(untitled)";
+	}
+
+	/**
+	 * The entry's summary from its readable text ({@link EntryText#summary}), made from its HTML
+	 * for an entry stored before the text was kept.
+	 */
+	private static String summary(Eligibility.Candidate entry, int words) {
+		String text = entry.text() != null ? entry.text()
+				: EntryText.of(Jsoup.parseBodyFragment(entry.contentHtml() == null ? "" : entry.contentHtml()));
+		return EntryText.summary(text, entry.title(), words);
 	}
 
 	/**

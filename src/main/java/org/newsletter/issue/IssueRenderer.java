@@ -2,12 +2,14 @@ package org.newsletter.issue;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,8 +42,11 @@ public class IssueRenderer {
 
 	private final String language;
 
+	private final int maxHtmlBytes;
+
 	public IssueRenderer(NewsletterProperties properties) throws IOException {
 		this.language = properties.locale().toLanguageTag();
+		this.maxHtmlBytes = properties.email().maxHtmlBytes();
 		this.freemarker = new Configuration(Configuration.VERSION_2_3_34);
 		List<TemplateLoader> loaders = new ArrayList<>();
 		if (Files.isDirectory(properties.templatesDir())) {
@@ -56,8 +61,39 @@ public class IssueRenderer {
 		freemarker.setFallbackOnNullLoopVariable(false);
 	}
 
-	/** The three renderings of one issue. */
-	public record Rendered(String subject, String html, String text) {
+	/** The three renderings of one issue, and how the size budget cut them. */
+	public record Rendered(String subject, String html, String text, Budget budget) {
+
+		public Rendered(String subject, String html, String text) {
+			this(subject, html, text, Budget.NOT_RENDERED);
+		}
+	}
+
+	/**
+	 * How the email's size budget ({@code newsletter.email.max-html-bytes}) met an issue.
+	 *
+	 * @param entries the issue's entries
+	 * @param full those shown in full
+	 * @param briefs those shown as linked titles only
+	 * @param webOnly those only in the web version
+	 * @param htmlBytes the HTML part's bytes as sent (see {@link IssueRenderer#sentBytes})
+	 * @param limit the budget; 0 when none applied
+	 */
+	public record Budget(int entries, int full, int briefs, int webOnly, int htmlBytes, int limit) {
+
+		/** An issue not rendered here (a restart reuses the stored one). */
+		public static final Budget NOT_RENDERED = new Budget(0, 0, 0, 0, 0, 0);
+
+		public boolean cut() {
+			return briefs > 0 || webOnly > 0;
+		}
+
+		/** What the operator is told when the budget cut the email, e.g. by {@code run} and {@code preview}; empty otherwise. */
+		public String report() {
+			return !cut() ? "" : String.format(Locale.ROOT, "the email holds %d of %d entries in full and %d as titles only, "
+					+ "%d only in the web version, to stay within newsletter.email.max-html-bytes (%,d bytes as sent; "
+					+ "Gmail clips a longer one)", full, entries, briefs, webOnly, limit);
+		}
 	}
 
 	/** A personal part's placeholder (see {@link Issue#placeholder}). */
@@ -68,22 +104,121 @@ public class IssueRenderer {
 	/** Longer subjects are cut: mail clients show far less, and the column holds 1,000. */
 	private static final int MAX_SUBJECT = 250;
 
-	/** Renders {@code content}; {@code personal} maps the personal parts to what stands for them. */
+	/**
+	 * Renders {@code content} as the email, its HTML part within {@code newsletter.email.max-html-bytes}
+	 * as sent: when the whole issue would be larger, the entries past what fits are listed as
+	 * linked titles, and past those counted in a link to the web version; the text part lists
+	 * the same. {@code personal} maps the personal parts to what stands for them.
+	 */
 	public Rendered render(IssueContent content, Map<String, ?> personal) {
-		Map<String, Object> model = Map.of("issue", content, "personal", personal, "lang", language);
+		Map<String, Object> base = Map.of("personal", personal, "lang", language);
+		String whole = html(content, base);
+		int bytes = sentBytes(whole);
+		int entries = content.fullCount();
+		if (bytes <= maxHtmlBytes) {
+			return render(content, base, whole, new Budget(entries, entries, 0, 0, bytes, maxHtmlBytes));
+		}
+		// the most entries in full with the rest as titles; failing that, the most titles. Each
+		// entry costs more than its title, so no more than entries x budget / whole fit in full.
+		int full = largest(0, (int) ((long) entries * maxHtmlBytes / bytes), f -> fits(content.cut(f, entries - f), base));
+		int briefs = full > 0 || fits(content.cut(0, entries), base) ? entries - full
+				: largest(0, entries, b -> fits(content.cut(0, b), base));
+		IssueContent cut = content.cut(full, briefs);
+		String html = html(cut, base);
+		if (sentBytes(html) > maxHtmlBytes) {
+			throw new IllegalStateException("the email without any entry takes " + sentBytes(html) + " bytes as sent, more "
+					+ "than newsletter.email.max-html-bytes (" + maxHtmlBytes + "): raise it or shorten issue.html.ftlh");
+		}
+		return render(cut, base, html, new Budget(entries, full, briefs, entries - full - briefs, sentBytes(html), maxHtmlBytes));
+	}
+
+	/** Renders {@code content} whole, whatever its size: the web version (the archive page). */
+	public Rendered renderWhole(IssueContent content, Map<String, ?> personal) {
+		Map<String, Object> base = Map.of("personal", personal, "lang", language);
+		String html = html(content, base);
+		int entries = content.fullCount();
+		return render(content, base, html, new Budget(entries, entries, 0, 0, sentBytes(html), 0));
+	}
+
+	private Rendered render(IssueContent content, Map<String, Object> base, String html, Budget budget) {
+		Map<String, Object> model = model(content, base);
 		String subject = oneLine(process("subject.ftl", model));
 		if (subject.length() > MAX_SUBJECT) {
 			subject = subject.substring(0, MAX_SUBJECT - 1).strip() + "…";
 		}
-		// the two parts are independent: the text part is rendered beside the HTML part's inlining
-		CompletableFuture<String> text = CompletableFuture.supplyAsync(() -> wrap(process("issue.txt.ftl", model)));
-		String html = CssInliner.inline(process("issue.html.ftlh", model));
-		try {
-			return new Rendered(subject, html, text.join());
+		return new Rendered(subject, html, wrap(process("issue.txt.ftl", model)), budget);
+	}
+
+	private String html(IssueContent content, Map<String, Object> base) {
+		return CssInliner.inline(process("issue.html.ftlh", model(content, base)));
+	}
+
+	private boolean fits(IssueContent content, Map<String, Object> base) {
+		return sentBytes(html(content, base)) <= maxHtmlBytes;
+	}
+
+	private static Map<String, Object> model(IssueContent content, Map<String, Object> base) {
+		Map<String, Object> model = new HashMap<>(base);
+		model.put("issue", content);
+		return model;
+	}
+
+	/** The largest n in [low, high] for which {@code fits} holds, {@code fits(low)} taken as true. */
+	private static int largest(int low, int high, IntPredicate fits) {
+		while (low < high) {
+			int middle = (low + high + 1) >>> 1;
+			if (fits.test(middle)) {
+				low = middle;
+			}
+			else {
+				high = middle - 1;
+			}
 		}
-		catch (CompletionException ex) {
-			throw ex.getCause() instanceof RuntimeException cause ? cause : ex;
+		return low;
+	}
+
+	/** What a personal part's placeholder is counted as: an unsubscribe link, or a name, at their longest. */
+	private static final int PERSONAL_URL_BYTES = 256;
+
+	private static final int PERSONAL_BYTES = 96;
+
+	/** A personal part's placeholder, whatever its token. */
+	private static final Pattern ANY_PLACEHOLDER = Pattern.compile("%%[0-9a-z]+\\.(attr\\.[^%]{1,200}|[A-Z_]+)%%");
+
+	/**
+	 * The bytes of {@code html} as the HTML part of a message: UTF-8 in quoted-printable (as
+	 * {@code EncodedBody} sends it: "=", non-ASCII and control bytes take three, lines end in CRLF
+	 * and are broken every 76 columns), each personal part at its longest. Gmail's clipping
+	 * counts the part as received, so this is the figure the budget bounds.
+	 */
+	static int sentBytes(String html) {
+		Matcher placeholders = ANY_PLACEHOLDER.matcher(html);
+		int personal = 0;
+		StringBuilder fixed = new StringBuilder(html.length());
+		int at = 0;
+		while (placeholders.find()) {
+			fixed.append(html, at, placeholders.start());
+			personal += "UNSUBSCRIBE_URL".equals(placeholders.group(1)) ? PERSONAL_URL_BYTES : PERSONAL_BYTES;
+			at = placeholders.end();
 		}
+		fixed.append(html, at, html.length());
+		long total = personal;
+		int column = 0;
+		for (byte b : fixed.toString().getBytes(StandardCharsets.UTF_8)) {
+			if (b == '\n') {
+				total += 2;
+				column = 0;
+				continue;
+			}
+			int width = (b >= 32 && b < 127 && b != '=') || b == '\t' ? 1 : 3;
+			if (column + width > 75) {
+				total += 3; // a soft line break
+				column = 0;
+			}
+			total += width;
+			column += width;
+		}
+		return (int) Math.min(Integer.MAX_VALUE, total);
 	}
 
 	private String process(String name, Map<String, Object> model) {

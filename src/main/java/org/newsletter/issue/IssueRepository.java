@@ -74,6 +74,17 @@ public class IssueRepository {
 		}
 	}
 
+	/**
+	 * The number of the issue with {@code cutoff}: one more than the sent issues (dry runs aside)
+	 * before it, so a dry run or a failed send takes no number from the next issue.
+	 */
+	public int number(Instant cutoff) {
+		return 1 + jdbc.sql("SELECT COUNT(*) FROM issue WHERE status = 'SENT' AND dry_run = FALSE AND cutoff < ?")
+			.param(Timestamp.from(cutoff))
+			.query(Integer.class)
+			.single();
+	}
+
 	/** Every sent issue (a dry run's never is), newest cutoff first. */
 	public List<SentIssue> findSent() {
 		return jdbc.sql("""

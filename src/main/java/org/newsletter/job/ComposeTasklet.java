@@ -36,6 +36,8 @@ class ComposeTasklet implements Tasklet {
 		}
 		else {
 			step.getExecutionContext().putInt(RunReport.SOURCES, outcome.issue().get().sourceCount());
+			step.getExecutionContext().putString(RunReport.EMAIL_BUDGET,
+					outcome.budget().cut() ? "; " + outcome.budget().report() : "");
 		}
 		return RepeatStatus.FINISHED;
 	}

@@ -27,6 +27,8 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 
 	static final String SOURCES = "sources";
 
+	static final String EMAIL_BUDGET = "emailBudget";
+
 	static final String PENDING = "pending";
 
 	static final String DESTINATION = "destination";
@@ -93,7 +95,7 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 					+ " feeds ok" + (step.getProcessSkipCount() > 0 ? ", " + step.getProcessSkipCount() + " failed" : ""));
 			case WeeklyDigestJobConfig.COMPOSE_STEP -> line(!context.containsKey(ELIGIBLE) ? "compose: failed"
 					: "compose: " + context.getInt(ELIGIBLE) + " entries eligible" + (context.containsKey(SOURCES)
-							? " from " + context.getInt(SOURCES) + " sources" : ", nothing to send"));
+							? " from " + context.getInt(SOURCES) + " sources" : ", nothing to send") + context.getString(EMAIL_BUDGET, ""));
 			case WeeklyDigestJobConfig.SEND_STEP -> {
 				line("send: " + done(step) + "/" + total(step) + " messages to " + context.getString(DESTINATION, "?"));
 				sending = null;

@@ -62,6 +62,27 @@ class MessageFactoryTests {
 		assertThat(message.getSubject()).isEqualTo("Hello Ada, news for Engines and…");
 	}
 
+	@Test
+	void theGreetingUsesTheFirstNameAttributeElseTheGivenNameElseNoName() {
+		assertThat(MessageFactory.greeting(new Subscriber(7, "grace@example.org", "Hopper, Grace", "active")))
+			.isEqualTo("Hello Grace,");
+		assertThat(MessageFactory.greeting(new Subscriber(7, "grace@example.org", "Grace Brewster Hopper", "active")))
+			.isEqualTo("Hello Grace,");
+		assertThat(MessageFactory.greeting(new Subscriber(7, "grace@example.org", "Hopper, Grace",
+				"active", "{\"first_name\":\"Amazing Grace\"}"))).isEqualTo("Hello Amazing Grace,");
+		assertThat(MessageFactory.greeting(new Subscriber(7, "grace@example.org", "Hopper, Grace", "active",
+				"{\"first_name\":\" \"}"))).as("a blank first_name").isEqualTo("Hello Grace,");
+		assertThat(MessageFactory.greeting(new Subscriber(7, "grace@example.org", " ", "active"))).isEqualTo("Hello,");
+		assertThat(MessageFactory.greeting(new Subscriber(7, "grace@example.org", null, "active"))).isEqualTo("Hello,");
+	}
+
+	@Test
+	void theMessageGreetsByTheGivenName() throws Exception {
+		MimeMessage message = factory().build(issue("News"), new Subscriber(7, "grace@example.org", "Hopper, Grace", "active"));
+
+		assertThat(raw(message)).contains("Hello Grace,").doesNotContain("Hello Hopper");
+	}
+
 	private MessageFactory factory() throws Exception {
 		NewsletterProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
 				"newsletter.data-dir", dataDir.toString(),

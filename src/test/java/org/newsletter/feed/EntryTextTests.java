@@ -102,4 +102,63 @@ class EntryTextTests {
 			assertThat(EntryText.shorten(entry.text(), words)).as(entry.link()).isEqualTo(fromHtml);
 		}
 	}
+
+	@Test
+	void aSummaryDropsALeadThatRepeatsTheTitleAndEndsAtASentence() throws IOException, FeedException {
+		ParsedFeed.Entry entry = entry("march-24/feeds/antonio-cuni.xml", "My first OSS commit turns 20 today");
+
+		assertThat(entry.text()).startsWith("My first OSS commit turns 20 today Some time ago");
+		assertThat(EntryText.summary(entry.text(), entry.title(), 40))
+			.isEqualTo("Some time ago I realized that it was 20 years since I started to contribute toOpen Source. "
+					+ "It's easy to remember, because I started to work on PyPy as part of mymaster's thesis and I "
+					+ "graduated in 2006.");
+	}
+
+	@Test
+	void aTitleRepeatedWithAnEmojiInItIsStillDropped() throws IOException, FeedException {
+		ParsedFeed.Entry entry = entry("march-24/feeds/antonio-cuni.xml", "Inside SPy, part 1: Motivations and Goals");
+
+		assertThat(EntryText.summary(entry.text(), entry.title(), 40)).startsWith("This is the first of a series of posts");
+	}
+
+	@Test
+	void aSummaryEndsAtTheLastSentenceThatEndsWithinTheWords() throws IOException, FeedException {
+		ParsedFeed.Entry entry = entry("march-24/feeds/james-bennett.xml", "Rewriting a 20-year-old Python library");
+
+		assertThat(EntryText.shorten(entry.text(), 40)).endsWith("I was one of those people…");
+		assertThat(EntryText.summary(entry.text(), entry.title(), 40)).startsWith("Way back in 2005")
+			.endsWith("rather than using third-party short-form social media sites.");
+	}
+
+	@Test
+	void withoutASentenceEndWithinTheWordsTheSummaryIsCutAtAWord() {
+		String text = "one two three four five six seven. Eight nine ten eleven twelve thirteen fourteen";
+
+		assertThat(EntryText.summary(text, "A title of some length", 10)).isEqualTo("one two three four five six seven.");
+		// a sentence of under a quarter of the words is too little: cut at a word instead
+		assertThat(EntryText.summary("Hi all! " + text, "A title of some length", 36)).isEqualTo("Hi all! " + text);
+		assertThat(EntryText.summary("Hi all! " + text, "A title of some length", 12))
+			.isEqualTo("Hi all! one two three four five six seven.");
+		assertThat(EntryText.summary("Hi all! a b c d e f g h i j k l m n", "A title of some length", 12))
+			.isEqualTo("Hi all! a b c d e f g h i j…");
+	}
+
+	@Test
+	void aShortTitleOrATitleThatIsOnlyTheStartOfAWordIsNotDropped() {
+		assertThat(EntryText.summary("Python is great.", "Python", 40)).isEqualTo("Python is great.");
+		assertThat(EntryText.summary("Release notesworthy things happened.", "Release notes", 40))
+			.isEqualTo("Release notesworthy things happened.");
+		assertThat(EntryText.summary("Release notes for everyone", "Release notes for everyone", 40)).isEmpty();
+	}
+
+	private static ParsedFeed.Entry entry(String feed, String title) throws IOException, FeedException {
+		Path file = FEEDS.resolve(feed);
+		return new FeedParser(FeedTestSupport.properties(java.util.Map.of()))
+			.parse(new FeedFetcher.Body(file.toUri().toString(), Files.readAllBytes(file), null, null, null))
+			.entries()
+			.stream()
+			.filter(entry -> entry.title().equals(title))
+			.findFirst()
+			.orElseThrow();
+	}
 }

@@ -53,20 +53,81 @@ final class FixtureIssue {
 	/** What the issue says. */
 	static IssueContent content(NewsletterProperties properties) {
 		var window = Eligibility.window(CUTOFF, Optional.empty(), properties.lateness(), properties.firstRunLookback());
-		return IssueComposer.content(properties, window, candidates(window));
+		return IssueComposer.content(properties, window, candidates(window), 1);
 	}
 
-	/** The issue rendered once, then personalised for Ada. */
-	static IssueRenderer.Rendered rendered(NewsletterProperties properties) {
-		try {
-			var rendered = new IssueRenderer(properties).render(content(properties), Map.of(
-					"greeting", Issue.placeholder(TOKEN, Issue.Personal.GREETING),
-					"unsubscribeUrl", Issue.placeholder(TOKEN, Issue.Personal.UNSUBSCRIBE_URL)));
-			return new IssueRenderer.Rendered(rendered.subject(), personal(rendered.html()), personal(rendered.text()));
+	/**
+	 * The demo's issue (batch-config/demo: the march-24 feeds, cutoff 2026-03-24T08:00:00Z, a
+	 * first run): 33 entries from 16 sources.
+	 */
+	static IssueContent demoContent(NewsletterProperties properties) {
+		Instant cutoff = Instant.parse("2026-03-24T08:00:00Z");
+		var window = Eligibility.window(cutoff, Optional.empty(), properties.lateness(), properties.firstRunLookback());
+		List<Eligibility.Candidate> candidates = new ArrayList<>();
+		var parser = new FeedParser(org.newsletter.config.TestProperties.of(Map.of()));
+		try (var files = Files.list(Path.of("batch-config/demo/feeds"))) {
+			long feedId = 0;
+			for (Path file : files.sorted().toList()) {
+				candidates(parser, file, ++feedId, file.getFileName().toString(), window, candidates);
+			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+		return IssueComposer.content(properties, window, candidates, 1);
+	}
+
+	/**
+	 * A big issue: {@code sources} sources of {@code perSource} entries each, their titles and
+	 * texts taken in turn from the demo's entries, so that they cost what real entries cost.
+	 */
+	static IssueContent bigContent(NewsletterProperties properties, int sources, int perSource) {
+		List<IssueContent.Entry> demo = demoContent(properties).sources().stream().flatMap(s -> s.entries().stream()).toList();
+		List<Eligibility.Candidate> candidates = new ArrayList<>();
+		for (int source = 0; source < sources; source++) {
+			for (int i = 0; i < perSource; i++) {
+				IssueContent.Entry model = demo.get(candidates.size() % demo.size());
+				int id = candidates.size() + 1;
+				candidates.add(new Eligibility.Candidate(id, source + 1, "Source %03d".formatted(source + 1),
+						"https://source-%03d.example/".formatted(source + 1), model.title() + " (" + id + ")",
+						"https://source-%03d.example/posts/%d".formatted(source + 1, id), "Author " + (source + 1),
+						CUTOFF.minusSeconds(3600L * (i + 1)), model.summary(), null));
+			}
+		}
+		var window = Eligibility.window(CUTOFF, Optional.empty(), properties.lateness(), properties.firstRunLookback());
+		return IssueComposer.content(properties, window, candidates, 12);
+	}
+
+	/** The issue rendered once, then personalised for Ada. */
+	static IssueRenderer.Rendered rendered(NewsletterProperties properties) {
+		return rendered(properties, content(properties));
+	}
+
+	/** {@code content} rendered as the email, then personalised for Ada. */
+	static IssueRenderer.Rendered rendered(NewsletterProperties properties, IssueContent content) {
+		try {
+			var rendered = new IssueRenderer(properties).render(content, personalModel());
+			return new IssueRenderer.Rendered(rendered.subject(), personal(rendered.html()), personal(rendered.text()),
+					rendered.budget());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** {@code content} rendered whole, as the web version, then personalised as the archive does. */
+	static String webVersion(NewsletterProperties properties, IssueContent content) {
+		try {
+			return personal(new IssueRenderer(properties).renderWhole(content, personalModel()).html());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static Map<String, Object> personalModel() {
+		return Map.of("greeting", Issue.placeholder(TOKEN, Issue.Personal.GREETING),
+				"unsubscribeUrl", Issue.placeholder(TOKEN, Issue.Personal.UNSUBSCRIBE_URL));
 	}
 
 	private static String personal(String body) {
@@ -90,16 +151,21 @@ final class FixtureIssue {
 		for (Map<String, Object> feed : manifest) {
 			feedId++;
 			String file = ((String) feed.get("file")).replace("feeds/", "");
-			ParsedFeed parsed = parse(parser, fixture("march-20/feeds/" + file));
-			String source = parsed.title().isEmpty() ? (String) feed.get("source") : parsed.title();
-			for (ParsedFeed.Entry entry : parsed.entries()) {
-				if (entry.published() != null && window.contains(entry.published())) {
-					candidates.add(new Eligibility.Candidate(candidates.size() + 1, feedId, source, parsed.siteLink(),
-							entry.title(), entry.link(), entry.author(), entry.published(), entry.text(), entry.contentHtml()));
-				}
-			}
+			candidates(parser, fixture("march-20/feeds/" + file), feedId, (String) feed.get("source"), window, candidates);
 		}
 		return candidates;
+	}
+
+	private static void candidates(FeedParser parser, Path file, long feedId, String name, Eligibility.Window window,
+			List<Eligibility.Candidate> candidates) {
+		ParsedFeed parsed = parse(parser, file);
+		String source = parsed.title().isEmpty() ? name : parsed.title();
+		for (ParsedFeed.Entry entry : parsed.entries()) {
+			if (entry.published() != null && window.contains(entry.published())) {
+				candidates.add(new Eligibility.Candidate(candidates.size() + 1, feedId, source, parsed.siteLink(),
+						entry.title(), entry.link(), entry.author(), entry.published(), entry.text(), entry.contentHtml()));
+			}
+		}
 	}
 
 	private static ParsedFeed parse(FeedParser parser, Path file) {

@@ -29,7 +29,7 @@ class IssueComposerTests {
 			.mapToObj(i -> candidate(i, "Entry " + i, "https://blog.example/" + i, CUTOFF.minusSeconds(3600L * i)))
 			.toList();
 
-		IssueContent content = IssueComposer.content(PROPERTIES, WINDOW, candidates);
+		IssueContent content = IssueComposer.content(PROPERTIES, WINDOW, candidates, 1);
 
 		assertThat(content.sources()).singleElement().satisfies(source -> {
 			assertThat(source.entries()).extracting(IssueContent.Entry::title).containsExactly("Entry 0", "Entry 1", "Entry 2");
@@ -41,7 +41,7 @@ class IssueComposerTests {
 	@Test
 	void anEntryStoredWithoutATitleIsShownByItsLinkOrAsUntitled() {
 		IssueContent content = IssueComposer.content(PROPERTIES, WINDOW, List.of(candidate(1, "", "https://blog.example/1", CUTOFF),
-				candidate(2, " ", null, CUTOFF.minusSeconds(60))));
+				candidate(2, " ", null, CUTOFF.minusSeconds(60))), 1);
 
 		assertThat(content.sources().get(0).entries()).extracting(IssueContent.Entry::title)
 			.containsExactly("https://blog.example/1", "(untitled)");

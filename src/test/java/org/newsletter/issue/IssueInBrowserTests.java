@@ -55,6 +55,9 @@ class IssueInBrowserTests {
 	/** What this machine lacks for the test, or null. */
 	private static String missing;
 
+	/** A 200-entry issue from 100 sources, cut to the email's budget. */
+	private static Path bigPage;
+
 	@BeforeAll
 	static void startChromium() throws IOException {
 		assumeFalse("1".equals(System.getenv("NEWSLETTER_SKIP_BROWSER")), "NEWSLETTER_SKIP_BROWSER=1");
@@ -70,6 +73,9 @@ class IssueInBrowserTests {
 		Files.createDirectories(OUT);
 		page = OUT.resolve("issue.html").toAbsolutePath();
 		Files.writeString(page, FixtureIssue.rendered(FixtureIssue.properties()).html(), StandardCharsets.UTF_8);
+		bigPage = OUT.resolve("big-issue.html").toAbsolutePath();
+		Files.writeString(bigPage, FixtureIssue.rendered(FixtureIssue.properties(),
+				FixtureIssue.bigContent(FixtureIssue.properties(), 100, 2)).html(), StandardCharsets.UTF_8);
 
 		var service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.get().toFile())
 			.withLogOutput(OutputStream.nullOutputStream())
@@ -120,6 +126,23 @@ class IssueInBrowserTests {
 	}
 
 	@Test
+	void aTwoHundredEntryIssueLaysOutAt600And375PixelsWithItsFooterReachable() throws IOException {
+		for (int width : new int[] { 1280, 375 }) {
+			open(bigPage, width, 812, width < 600);
+
+			assertThat(width("table.container")).isLessThanOrEqualTo(width == 375 ? 375.0 : 604.0)
+				.isGreaterThanOrEqualTo(width == 375 ? 360.0 : 596.0);
+			assertNoHorizontalScroll();
+			List<WebElement> links = browser.findElements(By.cssSelector("td.source h3 a, p.brief a"));
+			assertThat(links).hasSizeGreaterThan(100).allSatisfy(link -> assertThat(link.getRect().getWidth()).isPositive());
+			WebElement unsubscribe = browser.findElement(By.cssSelector("td.footer a[href*=unsubscribe]"));
+			assertThat(unsubscribe.isDisplayed()).isTrue();
+			assertThat(unsubscribe.getRect().getWidth()).isPositive();
+			screenshot(width == 375 ? "big-issue-mobile.png" : "big-issue-desktop.png");
+		}
+	}
+
+	@Test
 	void inDarkModeTheIssueTurnsDark() throws IOException {
 		browser.executeCdpCommand("Emulation.setEmulatedMedia",
 				Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
@@ -138,9 +161,13 @@ class IssueInBrowserTests {
 	}
 
 	private static void open(int width, int height, boolean mobile) {
+		open(page, width, height, mobile);
+	}
+
+	private static void open(Path file, int width, int height, boolean mobile) {
 		browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
 				Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
-		browser.get(page.toUri().toString());
+		browser.get(file.toUri().toString());
 	}
 
 	private static void assertNoHorizontalScroll() {

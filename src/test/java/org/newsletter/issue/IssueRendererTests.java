@@ -185,54 +185,151 @@ class IssueRendererTests {
 	}
 
 	@Test
-	void theHtmlPartOpensWithAPreheaderTitleAndDateRange() {
+	void theHtmlPartOpensWithHeadlinesInThePreheaderTheIssueNumberAndViewInBrowser() {
 		Document html = Jsoup.parse(FixtureIssue.rendered(FixtureIssue.properties()).html());
 
 		Element preheader = html.body().child(0);
 		assertThat(preheader.hasClass("preheader")).isTrue();
-		assertThat(preheader.attr("style")).contains("display:none", "mso-hide:all");
-		assertThat(preheader.text()).startsWith("24 posts from 13 sources: Ari Lamstein, Marcos Dione,");
+		assertThat(preheader.attr("style")).contains("display:none", "mso-hide:all")
+			.as("hidden without text the colour of the background (HTML_FONT_LOW_CONTRAST)")
+			.doesNotContain("color", "font-size");
+		// the headlines after the subject's: the newest entries of the sources with the fewest that week
+		assertThat(preheader.text()).startsWith("Block sizes from OSM data · Textual – Creating a Custom Checkbox · ")
+			.doesNotContain("posts from");
+		assertThat(html.selectFirst(".kicker").text()).isEqualTo("Issue #1 · View in browser");
+		assertThat(html.selectFirst(".kicker a").attr("href")).isEqualTo(ARCHIVE_URL);
 		assertThat(html.selectFirst("h1").text()).isEqualTo("Planet Python Weekly");
-		assertThat(html.selectFirst(".dates").text()).isEqualTo("Mar 14, 2026 – Mar 21, 2026 · 24 posts from 13 sources");
+		assertThat(html.selectFirst(".dates").text()).isEqualTo("Mar 14, 2026 – Mar 21, 2026 · 24 posts");
 		assertThat(html.selectFirst(".greeting").text()).isEqualTo("Hello Ada,");
 	}
 
 	@Test
-	void theHtmlTableOfContentsLinksEverySourceWithItsEntryCount() {
-		Document html = Jsoup.parse(FixtureIssue.rendered(FixtureIssue.properties()).html());
-
-		List<Element> links = html.select(".contents-list a");
-		assertThat(links).hasSize(13);
-		for (Element link : links) {
-			Element source = html.getElementById(link.attr("href").substring(1));
-			assertThat(source).as("target of %s", link.attr("href")).isNotNull();
-			assertThat(source.selectFirst("h2").text()).isEqualTo(link.text());
-			assertThat(link.nextElementSibling().text()).isEqualTo("(" + source.select("h3").size() + ")");
-		}
-		assertThat(links.get(8).text()).isEqualTo("Real Python");
-		assertThat(links.get(8).nextElementSibling().text()).isEqualTo("(10)");
+	void theSubjectCarriesTheNumberAndTheFirstHeadlinesWithinEightyCharacters() {
+		assertThat(FixtureIssue.rendered(FixtureIssue.properties()).subject())
+			.isEqualTo("Planet Python Weekly #1: acs-nativity: A Python Package for…, and 23 more");
+		var properties = FixtureIssue.properties();
+		assertThat(FixtureIssue.rendered(properties, FixtureIssue.demoContent(properties)).subject())
+			.isEqualTo("Planet Python Weekly #1: Some Things Just Take Time, and 32 more");
+		assertThat(FixtureIssue.rendered(properties, FixtureIssue.bigContent(properties, 100, 2)).subject())
+			.isEqualTo("Planet Python Weekly #12: My first OSS commit turns 20 today (1), and 199 more")
+			.hasSizeLessThanOrEqualTo(80);
 	}
 
 	@Test
-	void everyHtmlEntryHasItsLinkedTitleDateSummaryAndReadMore() {
+	void theEmailHasNoInPageLinksForTheyDoNothingInGmailOutlookAndYahoo() {
 		Document html = Jsoup.parse(FixtureIssue.rendered(FixtureIssue.properties()).html());
 
-		List<Element> entries = html.select("td.source .entry");
-		assertThat(entries).hasSize(24).allSatisfy(entry -> {
-			String link = entry.selectFirst("h3 a").attr("href");
+		assertThat(html.select("a[href^=#]")).isEmpty();
+	}
+
+	@Test
+	void everyHtmlEntryHasOneLinkItsTitleItsDateAndASummaryThatReads() {
+		String rendered = FixtureIssue.rendered(FixtureIssue.properties()).html();
+		Document html = Jsoup.parse(rendered);
+
+		List<Element> titles = html.select("td.source h3");
+		assertThat(titles).hasSize(24).allSatisfy(title -> {
+			String link = title.selectFirst("a").attr("href");
 			assertThat(link).matches("https://[a-z-]+\\.example/posts/[a-z0-9-]+");
-			assertThat(entry.selectFirst(".byline").text()).matches("(.+ · )?[A-Z][a-z]{2} \\d{1,2}, 2026");
-			assertThat(entry.selectFirst("a.readmore").attr("href")).isEqualTo(link);
-			String summary = entry.selectFirst(".summary").ownText().strip();
-			assertThat(summary.isEmpty() ? 0 : summary.split("\\s+").length).isLessThanOrEqualTo(60);
+			assertThat(html.select("a[href=" + link + "]")).as("links to %s", link).hasSize(1);
+			Element byline = title.nextElementSibling();
+			assertThat(byline.hasClass("byline")).isTrue();
+			assertThat(byline.text()).matches("(.+ · )?[A-Z][a-z]{2} \\d{1,2}, 2026");
+			Element summary = byline.nextElementSibling();
+			if (summary != null && summary.hasClass("summary")) {
+				assertThat(summary.text().split("\\s+").length).isLessThanOrEqualTo(40);
+				assertThat(summary.select("a")).isEmpty();
+			}
 		});
+		assertThat(html.select("a:containsOwn(Read more), a.readmore")).as("no second link, no orphan link").isEmpty();
 		assertThat(html.select("td.source h2 a").eachAttr("href")).hasSize(13)
 			.allSatisfy(href -> assertThat(href).matches("https://[a-z-]+\\.example/"));
-		Element first = entries.get(0);
-		assertThat(first.selectFirst("h3").text())
+		Element first = titles.get(0);
+		assertThat(first.text())
 			.isEqualTo("acs-nativity: A Python Package for Analyzing Changes in the Foreign-Born Population");
-		assertThat(first.selectFirst(".byline").text()).as("no author line repeating the source").isEqualTo("Mar 16, 2026");
-		assertThat(first.selectFirst(".summary").ownText()).startsWith("President Trump has made").endsWith("visualizing…");
+		assertThat(first.nextElementSibling().text()).as("no author line repeating the source").isEqualTo("Mar 16, 2026");
+		assertThat(first.nextElementSibling().nextElementSibling().text()).startsWith("President Trump has made")
+			.endsWith("how are these policies changing the country’s population?");
+	}
+
+	@Test
+	void inheritedStylesAreDeclaredOnTheCellsNotOnEveryElementOfAnEntry() {
+		var properties = FixtureIssue.properties();
+		IssueContent demo = FixtureIssue.demoContent(properties);
+		String rendered = FixtureIssue.rendered(properties, demo).html();
+		Document html = Jsoup.parse(rendered);
+
+		assertThat(html.select("td.source").attr("style")).contains("font-family:", "line-height:24px");
+		assertThat(html.select("td.source h3, td.source h3 a, td.source p")).allSatisfy(element -> assertThat(element.attr("style"))
+			.as("style of %s", element.cssSelector()).doesNotContain("font-family"));
+		assertThat(rendered).as("Outlook for Windows gets its font from the MSO block")
+			.contains("<!--[if mso]><style>td, p, h1, h2, h3, a { font-family: Arial, sans-serif !important; }</style><![endif]-->");
+		// the demo issue: 33 entries from 16 sources; an entry's cost, its source's heading shared
+		int whole = IssueRenderer.sentBytes(FixtureIssue.webVersion(properties, demo));
+		int none = IssueRenderer.sentBytes(FixtureIssue.webVersion(properties, demo.cut(0, 0)));
+		assertThat(demo.entryCount()).isEqualTo(33);
+		assertThat((whole - none) / demo.entryCount()).as("bytes per entry as sent").isLessThanOrEqualTo(800);
+	}
+
+	@Test
+	void aTwoHundredEntryIssueFromAHundredSourcesIsNeverClippedAndLosesNoEntry() {
+		for (String budget : List.of("95000", "40000")) {
+			var properties = FixtureIssue.properties(Map.of("newsletter.email.max-html-bytes", budget));
+			IssueContent content = FixtureIssue.bigContent(properties, 100, 2);
+			var rendered = FixtureIssue.rendered(properties, content);
+			Document email = Jsoup.parse(rendered.html());
+			Document web = Jsoup.parse(FixtureIssue.webVersion(properties, content));
+
+			assertThat(IssueRenderer.sentBytes(rendered.html())).as("as sent, budget %s", budget)
+				.isLessThanOrEqualTo(Integer.parseInt(budget));
+			assertThat(email.selectFirst("td.footer").select("a").eachAttr("href"))
+				.containsExactly(ARCHIVE_URL, FixtureIssue.UNSUBSCRIBE_URL);
+			var budgetCut = rendered.budget();
+			assertThat(budgetCut.cut()).isTrue();
+			assertThat(budgetCut.full() + budgetCut.briefs() + budgetCut.webOnly()).isEqualTo(200);
+			assertThat(email.select("td.source h3")).hasSize(budgetCut.full());
+			assertThat(email.select("p.brief")).hasSize(budgetCut.briefs());
+			List<String> links = content.sources().stream().flatMap(s -> s.entries().stream()).map(IssueContent.Entry::link).toList();
+			assertThat(web.select("td.source h3 a").eachAttr("href")).as("the web version holds every entry in full")
+				.containsExactlyElementsOf(links);
+			// what the email lists, in order, then the rest in the web version behind one link
+			List<String> inEmail = email.select("td.source h3 a, p.brief a").eachAttr("href");
+			assertThat(inEmail).containsExactlyElementsOf(links.subList(0, inEmail.size()));
+			if (budgetCut.webOnly() > 0) {
+				assertThat(email.select("p.web a").attr("href")).isEqualTo(ARCHIVE_URL);
+				assertThat(email.select("p.web").text()).isEqualTo(budgetCut.webOnly() + " more posts in the web version");
+				assertThat(rendered.text()).contains(budgetCut.webOnly() + " more posts in the web version:\n" + ARCHIVE_URL);
+			}
+			assertThat(rendered.text()).as("the text part lists what the HTML part lists")
+				.contains(content.sources().get(0).entries().get(0).title())
+				.contains("Unsubscribe with one click:\n" + FixtureIssue.UNSUBSCRIBE_URL);
+			assertThat(Pattern.compile("^\\* ", Pattern.MULTILINE).matcher(rendered.text()).results().count())
+				.isEqualTo(budgetCut.full() + budgetCut.briefs());
+			assertThat(budgetCut.report()).contains(budgetCut.webOnly() + " only in the web version");
+		}
+		var tight = FixtureIssue.rendered(FixtureIssue.properties(Map.of("newsletter.email.max-html-bytes", "40000")),
+				FixtureIssue.bigContent(FixtureIssue.properties(), 100, 2)).budget();
+		assertThat(tight.webOnly()).as("a tight budget leaves entries to the web version").isPositive();
+	}
+
+	@Test
+	void anIssueThatFitsIsNotCut() {
+		var rendered = FixtureIssue.rendered(FixtureIssue.properties());
+
+		assertThat(rendered.budget().cut()).isFalse();
+		assertThat(rendered.budget().report()).isEmpty();
+		assertThat(Jsoup.parse(rendered.html()).select("p.brief, p.web")).isEmpty();
+		assertThat(rendered.html()).doesNotContain("More this week");
+	}
+
+	@Test
+	void theFooterNamesTheSenderWhenOneIsConfigured() {
+		String sender = "Planet Python Weekly · 1 Example Street, Springfield";
+		var rendered = FixtureIssue.rendered(FixtureIssue.properties(Map.of("newsletter.footer.sender", sender)));
+
+		assertThat(Jsoup.parse(rendered.html()).selectFirst("td.footer").text()).contains(sender);
+		assertThat(rendered.text()).contains(sender);
+		assertThat(FixtureIssue.rendered(FixtureIssue.properties()).html()).doesNotContain("Example Street");
 	}
 
 	@Test
@@ -256,6 +353,7 @@ class IssueRendererTests {
 		});
 		assertThat(rendered.text()).contains("  President Trump has made reducing illegal immigration and increasing\n"
 				+ "  deportations central goals…\n");
+		assertThat(FixtureIssue.properties().summaryWords()).isEqualTo(40);
 	}
 
 	@Test
@@ -267,8 +365,8 @@ class IssueRendererTests {
 
 		assertThat(html.selectFirst("html").attr("lang")).isEqualTo("de-DE");
 		// 2026-03-16T16:00Z is already the 17th in Auckland
-		assertThat(html.selectFirst(".entry .byline").text()).isEqualTo("17.03.2026");
-		assertThat(rendered.subject()).endsWith("14.03.2026 – 21.03.2026");
+		assertThat(html.selectFirst(".byline").text()).isEqualTo("17.03.2026");
+		assertThat(html.selectFirst(".dates").text()).startsWith("14.03.2026 – 21.03.2026");
 	}
 
 	private static List<String> lines(String text) {
