@@ -22,10 +22,10 @@ public final class CliProcess {
 		this.err = err;
 	}
 
-	/** Starts {@code java ... NewsletterApplication args}, its output going to files in {@code logDir}. */
+	/** Starts {@code java ... cli.Launcher args}, its output going to files in {@code logDir}. */
 	public static CliProcess start(Path logDir, String... args) {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", System.getProperty("java.class.path"), NewsletterApplication.class.getName()));
+				"-cp", System.getProperty("java.class.path"), org.newsletter.cli.Launcher.class.getName()));
 		command.addAll(List.of(args));
 		try {
 			Path out = Files.createTempFile(logDir, "out", ".txt");

@@ -245,7 +245,7 @@ class PrivacyEndToEndTests {
 	private String child(String umask, String... args) throws Exception {
 		List<String> command = new ArrayList<>(List.of("sh", "-c", "umask " + umask + "; exec \"$0\" \"$@\"",
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), NewsletterApplication.class.getName()));
+				System.getProperty("java.class.path"), org.newsletter.cli.Launcher.class.getName()));
 		command.addAll(List.of(args));
 		command.addAll(List.of("--newsletter.data-dir=" + dataDir, "--newsletter.feeds=" + work.resolve("feeds.opml"),
 				"--newsletter.templates-dir=templates", "--spring.mail.host=127.0.0.1",

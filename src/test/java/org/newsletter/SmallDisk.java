@@ -131,7 +131,7 @@ final class SmallDisk {
 
 	private String commandLine(int n, List<String> settings, String... args) {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", System.getProperty("java.class.path"), NewsletterApplication.class.getName()));
+				"-cp", System.getProperty("java.class.path"), org.newsletter.cli.Launcher.class.getName()));
 		command.addAll(List.of(args));
 		command.addAll(settings);
 		command.add("--newsletter.data-dir=" + mount().resolve("data"));

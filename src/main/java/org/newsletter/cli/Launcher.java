@@ -1,6 +1,7 @@
 package org.newsletter.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,13 @@ public final class Launcher {
 	static final String DEMO_DATA_DIR = "demo-data";
 
 	private Launcher() {
+	}
+
+	/** The program's entry point: exits with the command's exit code (DESIGN.md §6). */
+	public static void main(String[] args) {
+		var out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+		var err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+		System.exit(execute(out, err, args));
 	}
 
 	/** Runs one command and returns its exit code; {@code out} and {@code err} are the operator's terminal. */

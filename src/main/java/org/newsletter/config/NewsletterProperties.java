@@ -13,7 +13,6 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
-import org.newsletter.feed.EntryText;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -35,7 +34,7 @@ import org.springframework.validation.annotation.Validated;
  * @param lateness how far before the previous cutoff an entry may be dated and still be new
  * @param firstRunLookback on the first run, how far back before the cutoff entries count
  * @param maxEntriesPerSource at most this many entries per source in one issue
- * @param summaryWords an entry's summary has at most this many words (1 to {@value EntryText#MAX_WORDS})
+ * @param summaryWords an entry's summary has at most this many words (1 to {@value #MAX_SUMMARY_WORDS})
  * @param minEntries an issue with fewer eligible entries is not sent
  * @param unsubscribeSecret HMAC key of unsubscribe links; generated once per data dir when empty
  * @param unsubscribeMailto optional mailto address offered in {@code List-Unsubscribe}
@@ -63,7 +62,7 @@ public record NewsletterProperties(
 		@DefaultValue("P3D") @NotNull Duration lateness,
 		@DefaultValue("P7D") @NotNull Duration firstRunLookback,
 		@DefaultValue("10") @Min(1) int maxEntriesPerSource,
-		@DefaultValue("40") @Min(1) @Max(EntryText.MAX_WORDS) int summaryWords,
+		@DefaultValue("40") @Min(1) @Max(MAX_SUMMARY_WORDS) int summaryWords,
 		@DefaultValue("1") @Min(0) int minEntries,
 		@DefaultValue("") String unsubscribeSecret,
 		@DefaultValue("") String unsubscribeMailto,
@@ -75,6 +74,9 @@ public record NewsletterProperties(
 		@DefaultValue @Valid Serve serve,
 		@DefaultValue @Valid Email email,
 		@DefaultValue @Valid Footer footer) {
+
+	/** The longest summary an entry keeps: its readable text is cut to this at ingest ({@code feed.EntryText}). */
+	public static final int MAX_SUMMARY_WORDS = 300;
 
 	/** Checks what a bean-validation annotation cannot say in one line. */
 	public NewsletterProperties {

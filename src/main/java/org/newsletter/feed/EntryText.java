@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.newsletter.config.NewsletterProperties;
 
 /**
  * An entry's readable text, the stuff of its summary: the text of its cleaned HTML without
@@ -18,7 +19,7 @@ import org.jsoup.nodes.Element;
 public final class EntryText {
 
 	/** The most words kept, and so the most {@code newsletter.summary-words} can ask for. */
-	public static final int MAX_WORDS = 300;
+	public static final int MAX_WORDS = NewsletterProperties.MAX_SUMMARY_WORDS;
 
 	/** The most characters kept, however long the words. */
 	public static final int MAX_LENGTH = 16_000;
