@@ -42,8 +42,16 @@ final class SmallDisk {
 	/** Whether this machine lets a process mount a tmpfs in a namespace of its own. */
 	static boolean available() {
 		try {
-			var process = new ProcessBuilder(unshare("true")).redirectErrorStream(true).start();
-			return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
+			Path probe = Files.createTempDirectory("small-disk-probe");
+			try {
+				var process = new ProcessBuilder(unshare("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", probe.toString()))
+					.redirectErrorStream(true)
+					.start();
+				return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
+			}
+			finally {
+				Files.deleteIfExists(probe);
+			}
 		}
 		catch (IOException ex) {
 			return false;
@@ -142,7 +150,8 @@ final class SmallDisk {
 	/** Runs the script and returns each command's outcome, in order. */
 	List<Outcome> run() throws IOException, InterruptedException {
 		Files.createDirectories(mount());
-		List<String> lines = new ArrayList<>(List.of("set -u", "mount -t tmpfs -o size=" + size + " tmpfs " + quote(mount())));
+		List<String> lines = new ArrayList<>(List.of("set -u",
+				"mount -t tmpfs -o size=" + size + " tmpfs " + quote(mount()) + " || { echo 'cannot mount the small disk'; exit 97; }"));
 		lines.addAll(script);
 		Path file = work.resolve("disk.sh");
 		Files.write(file, lines);
