@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import org.newsletter.NewsletterApplication;
@@ -98,10 +97,8 @@ public final class Launcher {
 				"optional:classpath:/batch-config/,optional:file:./batch-config/"));
 		quietUntilConfigured();
 		application.addListeners(new LogbackTroublesOffTerminal());
-		var dataDir = new AtomicReference<Path>(Path.of("data"));
-		application.addListeners((ApplicationEnvironmentPreparedEvent event) -> dataDir
-			.set(Path.of(event.getEnvironment().getProperty("newsletter.data-dir", "./data"))));
-		try (var lock = new DataDirLock(demo)) {
+		var lock = new DataDirLock(demo);
+		try (lock) {
 			application.addListeners(lock);
 			try (ConfigurableApplicationContext context = application.run(springArgs.toArray(String[]::new))) {
 				context.getBean(RunReport.class).printTo(out);
@@ -117,7 +114,8 @@ public final class Launcher {
 		}
 		catch (RuntimeException ex) {
 			LoggerFactory.getLogger(Launcher.class).error("start-up failed", ex);
-			err.println("newsletter: " + StartFailures.oneLine(ex, dataDir.get(), StartFailures.configFiles(springArgs)));
+			err.println("newsletter: " + StartFailures.oneLine(ex,
+					lock.dataDir() != null ? lock.dataDir() : Path.of("data"), StartFailures.configFiles(springArgs)));
 			return ExitCodes.FAILED;
 		}
 	}

@@ -33,7 +33,6 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 
 	private static final String LOCK_FILE = "newsletter.lock";
 
-	private static final String HSQLDB_FILE = "jdbc:hsqldb:file:";
 
 	private static final String SECRET = "unsubscribe.secret";
 
@@ -54,6 +53,11 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 	 */
 	private final List<Path> engineFolders = new ArrayList<>();
 
+	/** The data directory, once the configuration has named it; {@code null} before. */
+	public Path dataDir() {
+		return dataDir;
+	}
+
 	/** @param reset empty the data directory once the lock is held (the demo starts afresh) */
 	public DataDirLock(boolean reset) {
 		this.reset = reset;
@@ -72,10 +76,8 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 		String archive = environment.getProperty("newsletter.archive-dir");
 		Path archiveDir = archive != null && !archive.isBlank() ? Path.of(archive) : dataDir.resolve("archive");
 		acquire(dataDir, archiveDir);
-		String url = environment.getProperty("spring.datasource.url", "");
-		Path database = null;
-		if (url.startsWith(HSQLDB_FILE)) {
-			database = Path.of(url.substring(HSQLDB_FILE.length()).split(";", 2)[0]);
+		Path database = LostDatabase.hsqldbFile(environment.getProperty("spring.datasource.url")).orElse(null);
+		if (database != null) {
 			LostDatabase.check(dataDir, database, archiveDir);
 		}
 		String logFile = environment.getProperty("logging.file.name");

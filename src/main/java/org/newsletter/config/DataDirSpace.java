@@ -33,8 +33,7 @@ public final class DataDirSpace {
 		long needed = messages * PER_MESSAGE.toBytes() + reserve.toBytes();
 		long free;
 		try {
-			Files.createDirectories(dataDir);
-			free = Files.getFileStore(dataDir).getUsableSpace();
+			free = Files.getFileStore(dataDir).getUsableSpace(); // the data directory exists: its lock is held
 		}
 		catch (IOException ex) {
 			throw new DataDirWriteException(DataDirWriteException.describe(dataDir.toAbsolutePath().normalize(), ex), ex);

@@ -57,7 +57,7 @@ class DurableWrites implements BeanPostProcessor {
 	}
 
 	private static boolean isHsqldbFile(String url) {
-		return url != null && url.startsWith("jdbc:hsqldb:file:");
+		return LostDatabase.hsqldbFile(url).isPresent();
 	}
 
 	/** The data source whose connections check their writes. */
@@ -100,8 +100,9 @@ class DurableWrites implements BeanPostProcessor {
 				catch (InvocationTargetException ex) {
 					throw failures.explain(ex.getCause());
 				}
-				if (connection == null && method.getName().equals("commit")
-						|| connection != null && WRITES.contains(method.getName()) && connection.getAutoCommit()) {
+				// the volatile flag first: the connection is asked its mode only once a write has failed
+				if (failures.failed() && (connection == null && method.getName().equals("commit")
+						|| connection != null && WRITES.contains(method.getName()) && connection.getAutoCommit())) {
 					failures.check();
 				}
 				if (connection == null && Statement.class.isAssignableFrom(method.getReturnType()) && result != null) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -19,7 +20,20 @@ final class LostDatabase {
 	/** The secret's file, as {@code subscriber.UnsubscribeLinks} writes it. */
 	private static final String SECRET = "unsubscribe.secret";
 
+	private static final String HSQLDB_FILE = "jdbc:hsqldb:file:";
+
 	private LostDatabase() {
+	}
+
+	/**
+	 * The database's path in an HSQLDB file URL ({@code jdbc:hsqldb:file:<path>;...}); empty for
+	 * any other database, PostgreSQL or HSQLDB's server.
+	 */
+	static Optional<Path> hsqldbFile(String url) {
+		if (url == null || !url.startsWith(HSQLDB_FILE)) {
+			return Optional.empty();
+		}
+		return Optional.of(Path.of(url.substring(HSQLDB_FILE.length()).split(";", 2)[0]));
 	}
 
 	/**
