@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.newsletter.BadInputException;
+import org.newsletter.config.BadInputException;
 import org.newsletter.delivery.DeliveryReport;
 import org.newsletter.issue.Issue;
 import org.newsletter.issue.IssueRepository;

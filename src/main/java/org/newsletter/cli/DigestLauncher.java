@@ -132,7 +132,7 @@ class DigestLauncher {
 			}
 			return ExitCodes.OK;
 		}
-		String cause = org.newsletter.Failures.oneLine(execution.getAllFailureExceptions());
+		String cause = org.newsletter.config.Failures.oneLine(execution.getAllFailureExceptions());
 		if (cause == null) {
 			cause = execution.getExitStatus().getExitDescription();
 		}

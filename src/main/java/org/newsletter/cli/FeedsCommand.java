@@ -9,7 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.newsletter.Failures;
+import org.newsletter.config.Failures;
 import org.newsletter.config.NewsletterProperties;
 import org.newsletter.feed.FeedException;
 import org.newsletter.feed.FeedFetchProcessor;

@@ -1,7 +1,7 @@
 package org.newsletter.cli;
 
-import org.newsletter.BadInputException;
-import org.newsletter.Failures;
+import org.newsletter.config.BadInputException;
+import org.newsletter.config.Failures;
 import org.newsletter.config.DataDirWriteException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-import org.newsletter.BadInputException;
+import org.newsletter.config.BadInputException;
 
 /**
  * Where a command writes its output: standard output for {@code -}, otherwise a file that

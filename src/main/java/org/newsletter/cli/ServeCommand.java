@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-import org.newsletter.BadInputException;
+import org.newsletter.config.BadInputException;
 import org.newsletter.config.NewsletterProperties;
 import org.newsletter.subscriber.SubscriberRepository;
 import org.newsletter.subscriber.UnsubscribeLinks;

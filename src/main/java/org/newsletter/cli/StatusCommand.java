@@ -76,7 +76,7 @@ class StatusCommand implements Callable<Integer> {
 	private int detail(PrintWriter out) {
 		JobExecution execution = jobRepository.getJobExecution(executionId);
 		if (execution == null) {
-			throw new org.newsletter.BadInputException("there is no execution " + executionId);
+			throw new org.newsletter.config.BadInputException("there is no execution " + executionId);
 		}
 		out.printf("%-5s %-21s %-10s %-19s %-19s %-11s %-7s %-15s %s%n", "ID", "CUTOFF", "STATUS", "START", "END",
 				"FEEDS", "ENTRIES", "SENT/FAIL/DEFER", "EXIT");
@@ -95,7 +95,7 @@ class StatusCommand implements Callable<Integer> {
 					step.getExitStatus().getExitCode() + (description.isEmpty() ? "" : ": " + description));
 		}
 		execution.getAllFailureExceptions()
-			.forEach(failure -> out.println("  failure: " + org.newsletter.Failures.oneLine(failure)));
+			.forEach(failure -> out.println("  failure: " + org.newsletter.config.Failures.oneLine(failure)));
 		return ExitCodes.OK;
 	}
 

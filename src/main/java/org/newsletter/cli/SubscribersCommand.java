@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 
-import org.newsletter.BadInputException;
+import org.newsletter.config.BadInputException;
 import org.newsletter.subscriber.CsvExport;
 import org.newsletter.subscriber.EmailAddresses;
 import org.newsletter.subscriber.ForgottenAddresses;

@@ -12,7 +12,6 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
-import org.newsletter.BadInputException;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;

@@ -19,7 +19,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import org.newsletter.BadInputException;
+import org.newsletter.config.BadInputException;
 import org.newsletter.config.NewsletterProperties;
 import org.newsletter.config.PrivateFiles;
 import org.simplejavamail.utils.mail.dkim.Canonicalization;

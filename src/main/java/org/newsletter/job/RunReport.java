@@ -88,7 +88,7 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 	public ExitStatus afterStep(StepExecution step) {
 		var context = step.getExecutionContext();
 		if (!step.getFailureExceptions().isEmpty()) {
-			context.putString(FAILURE, org.newsletter.Failures.oneLine(step.getFailureExceptions().get(0)));
+			context.putString(FAILURE, org.newsletter.config.Failures.oneLine(step.getFailureExceptions().get(0)));
 		}
 		switch (step.getStepName()) {
 			case WeeklyDigestJobConfig.FETCH_STEP -> line("fetch: " + step.getWriteCount() + "/" + step.getReadCount()

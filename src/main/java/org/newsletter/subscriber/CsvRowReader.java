@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.commons.io.input.BOMInputStream;
-import org.newsletter.BadInputException;
+import org.newsletter.config.BadInputException;
 
 import org.springframework.batch.infrastructure.item.support.AbstractItemCountingItemStreamItemReader;
 

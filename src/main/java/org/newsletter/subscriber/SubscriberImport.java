@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import org.newsletter.BadInputException;
-import org.newsletter.Failures;
+import org.newsletter.config.BadInputException;
+import org.newsletter.config.Failures;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;

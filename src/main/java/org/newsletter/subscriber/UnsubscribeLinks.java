@@ -15,7 +15,7 @@ import java.util.OptionalLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.newsletter.BadInputException;
+import org.newsletter.config.BadInputException;
 import org.newsletter.config.NewsletterProperties;
 import org.newsletter.config.PrivateFiles;
 

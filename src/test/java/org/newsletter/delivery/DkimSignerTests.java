@@ -13,7 +13,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.apache.james.jdkim.exceptions.FailException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.newsletter.BadInputException;
+import org.newsletter.config.BadInputException;
 import org.newsletter.DkimKeys;
 import org.newsletter.config.NewsletterProperties;
 import org.newsletter.config.TestProperties;

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.newsletter.BadInputException;
+import org.newsletter.config.BadInputException;
 import org.newsletter.config.TestProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;

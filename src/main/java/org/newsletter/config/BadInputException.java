@@ -1,4 +1,4 @@
-package org.newsletter;
+package org.newsletter.config;
 
 /**
  * Input the operator gave is wrong: a missing or malformed file, a bad option value. The

@@ -1,4 +1,4 @@
-package org.newsletter;
+package org.newsletter.config;
 
 /** Turns an exception into the one line an operator needs. */
 public final class Failures {
