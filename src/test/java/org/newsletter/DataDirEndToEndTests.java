@@ -140,11 +140,15 @@ class DataDirEndToEndTests {
 		assertThat(Files.getPosixFilePermissions(tar)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 		assertThat(secret).hasSameBinaryContentAs(dataDir.resolve("unsubscribe.secret"));
 
+		Path password = backups.resolve(tar.getFileName().toString().replace(".tar.gz", ".password"));
+		assertThat(password).hasSameBinaryContentAs(dataDir.resolve("db/newsletter.password"));
+		assertThat(Files.getPosixFilePermissions(password)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 		deleteTree(dataDir.resolve("db"));
 		Files.delete(dataDir.resolve("unsubscribe.secret"));
 		Files.createDirectories(dataDir.resolve("db"));
 		var untar = new ProcessBuilder("tar", "-xzf", tar.toString(), "-C", dataDir.resolve("db").toString()).inheritIO().start();
 		assertThat(untar.waitFor()).isZero();
+		Files.copy(password, dataDir.resolve("db/newsletter.password"));
 		Files.copy(secret, dataDir.resolve("unsubscribe.secret"));
 
 		var list = cli.run("subscribers", "list");

@@ -35,6 +35,9 @@ class BackupCommand implements Callable<Integer> {
 		var written = backup.to(dir);
 		var out = spec.commandLine().getOut();
 		out.println("Database backed up to " + written.database());
+		if (written.password() != null) {
+			out.println("Database password copied to " + written.password());
+		}
 		if (written.secret() != null) {
 			out.println("Unsubscribe secret copied to " + written.secret());
 		}

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 
 import org.newsletter.config.NewsletterProperties;
 import org.newsletter.delivery.DeliveryRepository;
@@ -16,6 +17,7 @@ import org.newsletter.feed.FeedList;
 import org.newsletter.feed.FeedRepository;
 import org.newsletter.issue.IssueRepository;
 import org.newsletter.job.DigestParameters;
+import org.newsletter.job.RunHeartbeat;
 import org.newsletter.job.WeeklyDigestJobConfig;
 
 import org.springframework.batch.core.BatchStatus;
@@ -52,9 +54,12 @@ class DigestLauncher {
 
 	private final Clock clock;
 
+	private final RunHeartbeat heartbeat;
+
 	DigestLauncher(JobOperator jobOperator, JobRepository jobRepository, Job weeklyDigestJob,
 			NewsletterProperties properties, FeedRepository feeds, IssueRepository issues, DeliveryRepository deliveries,
-			MessageSenders senders, Clock clock) {
+			MessageSenders senders, Clock clock, RunHeartbeat heartbeat) {
+		this.heartbeat = heartbeat;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.weeklyDigestJob = weeklyDigestJob;
@@ -75,6 +80,16 @@ class DigestLauncher {
 			err.println("newsletter: the issue for cutoff " + parameters.cutoff() + " was already run (execution "
 					+ last.getId() + ", " + last.getExitStatus().getExitCode() + "); nothing to do");
 			return ExitCodes.NOTHING_TO_DO;
+		}
+		Optional<JobExecution> live = heartbeat.liveRun();
+		if (live.isPresent()) {
+			JobExecution running = live.get();
+			err.println("newsletter: " + (last != null && last.getId() == running.getId() ? "the run for cutoff "
+					+ parameters.cutoff() : "another run (cutoff " + running.getJobParameters().getString("cutoff") + ")")
+					+ " is going on now (execution " + running.getId() + ", "
+					+ heartbeat.liveOwner(running.getId()).map(Object::toString).orElse("another process")
+					+ "); wait for it to finish");
+			return ExitCodes.FAILED;
 		}
 		if (last != null) {
 			err.println("newsletter: the run for cutoff " + parameters.cutoff() + " did not finish (execution "

@@ -87,17 +87,19 @@ public final class Launcher {
 		if (verbose(parsed)) {
 			springArgs.add("--newsletter.console-level=INFO");
 		}
-		return run(springArgs, demo, command, out, err);
+		boolean serve = parsed.hasSubcommand() && parsed.subcommand().commandSpec().name().equals("serve");
+		return run(springArgs, demo, !demo && !serve, command, out, err);
 	}
 
 	/** Starts Spring on the data directory, then runs the command with its collaborators from Spring. */
-	private static int run(List<String> springArgs, boolean demo, String[] command, PrintWriter out, PrintWriter err) {
+	private static int run(List<String> springArgs, boolean demo, boolean besideService, String[] command, PrintWriter out,
+			PrintWriter err) {
 		var application = new SpringApplication(NewsletterApplication.class);
 		application.setDefaultProperties(java.util.Map.of("spring.config.additional-location",
 				"optional:classpath:/batch-config/,optional:file:./batch-config/"));
 		quietUntilConfigured();
 		application.addListeners(new LogbackTroublesOffTerminal());
-		var lock = new DataDirLock(demo);
+		var lock = new DataDirLock(demo, besideService);
 		try (lock) {
 			application.addListeners(lock);
 			try (ConfigurableApplicationContext context = application.run(springArgs.toArray(String[]::new))) {

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.newsletter.config.BadInputException;
+import org.newsletter.job.RunHeartbeat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -39,7 +40,10 @@ class RestartCommand implements Callable<Integer> {
 
 	private final DigestLauncher launcher;
 
-	RestartCommand(JobRepository jobRepository, JobOperator jobOperator, DigestLauncher launcher) {
+	private final RunHeartbeat heartbeat;
+
+	RestartCommand(JobRepository jobRepository, JobOperator jobOperator, DigestLauncher launcher, RunHeartbeat heartbeat) {
+		this.heartbeat = heartbeat;
 		this.jobRepository = jobRepository;
 		this.jobOperator = jobOperator;
 		this.launcher = launcher;
@@ -65,7 +69,12 @@ class RestartCommand implements Callable<Integer> {
 			return ExitCodes.NOTHING_TO_DO;
 		}
 		if (execution.getStatus().isRunning()) {
-			// This process holds the data directory, so no other process can be running it.
+			Optional<RunHeartbeat.Owner> owner = heartbeat.liveOwner(execution.getId());
+			if (owner.isPresent()) {
+				err.println("newsletter: execution " + execution.getId() + " (cutoff " + cutoff(execution)
+						+ ") is running now in " + owner.get() + "; wait for it to finish");
+				return ExitCodes.FAILED;
+			}
 			out.println("Execution " + execution.getId() + " was left " + execution.getStatus()
 					+ " by a process that ended without finishing; recovering it.");
 			execution = jobOperator.recover(execution);

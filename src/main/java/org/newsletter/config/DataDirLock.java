@@ -10,12 +10,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * Holds the data directory for this process: an operating-system lock on
@@ -33,10 +37,17 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 
 	private static final String LOCK_FILE = "newsletter.lock";
 
+	/** Beside the service: the path of the HSQLDB file database the service holds (for {@code backup}). */
+	static final String SERVICE_DATABASE = "newsletter-service.database-file";
+
 
 	private static final String SECRET = "unsubscribe.secret";
 
 	private final boolean reset;
+
+	private final boolean besideService;
+
+	private ServiceAnnouncement service;
 
 	private FileChannel channel;
 
@@ -58,9 +69,19 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 		return dataDir;
 	}
 
-	/** @param reset empty the data directory once the lock is held (the demo starts afresh) */
-	public DataDirLock(boolean reset) {
+	/**
+	 * @param reset empty the data directory once the lock is held (the demo starts afresh)
+	 * @param besideService when a live {@code serve} holds the directory, connect through it
+	 *     rather than fail (DESIGN.md §12)
+	 */
+	public DataDirLock(boolean reset, boolean besideService) {
 		this.reset = reset;
+		this.besideService = besideService;
+	}
+
+	/** The service this command runs beside, when the directory was held by one; {@code null} otherwise. */
+	public ServiceAnnouncement service() {
+		return service;
 	}
 
 	/** After the configuration files are read, before logging opens its file in the data dir. */
@@ -75,13 +96,49 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 		Path dataDir = Path.of(environment.getProperty("newsletter.data-dir", "./data"));
 		String archive = environment.getProperty("newsletter.archive-dir");
 		Path archiveDir = archive != null && !archive.isBlank() ? Path.of(archive) : dataDir.resolve("archive");
-		acquire(dataDir, archiveDir);
 		Path database = LostDatabase.hsqldbFile(environment.getProperty("spring.datasource.url")).orElse(null);
+		try {
+			acquire(dataDir, archiveDir);
+		}
+		catch (DataDirLockedException ex) {
+			service = ServiceAnnouncement.live(dataDir).orElseThrow(() -> ex);
+			if (!besideService) {
+				throw new DataDirLockedException("newsletter serve (pid " + service.pid() + ") is running on the data directory "
+						+ dataDir.toAbsolutePath().normalize() + "; stop it first (this command cannot run beside it)");
+			}
+			if (database != null) {
+				connectThrough(environment, database);
+			}
+			return;
+		}
 		if (database != null) {
 			LostDatabase.check(dataDir, database, archiveDir);
 		}
 		String logFile = environment.getProperty("logging.file.name");
 		prepare(database, logFile == null || logFile.isBlank() ? null : Path.of(logFile));
+	}
+
+	/**
+	 * The HSQLDB file is the service's: this process reaches the database through the
+	 * service's server, with the database's password.
+	 */
+	private void connectThrough(ConfigurableEnvironment environment, Path database) {
+		Map<String, Object> settings = new HashMap<>();
+		settings.put("spring.datasource.url", service.jdbcUrl());
+		settings.put(SERVICE_DATABASE, database.toString());
+		String password = environment.getProperty("spring.datasource.password");
+		if (password == null || password.isEmpty()) {
+			try {
+				settings.put("spring.datasource.username", "SA");
+				settings.put("spring.datasource.password",
+						Files.readString(DatabasePassword.file(database), StandardCharsets.US_ASCII).strip());
+			}
+			catch (IOException ex) {
+				throw new DataDirUnusableException("cannot read the database's password " + DatabasePassword.file(database)
+						+ " to run beside the service: " + DataDirWriteException.reason(ex));
+			}
+		}
+		environment.getPropertySources().addFirst(new MapPropertySource("newsletter-service", settings));
 	}
 
 	void acquire(Path dataDir, Path archiveDir) {

@@ -8,18 +8,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
 
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
  * An online backup of the data directory's database: HSQLDB's own {@code BACKUP DATABASE}
- * (a consistent tar.gz of its files, taken while it is open), with a copy of the unsubscribe
- * secret beside it, without which the links in every email sent would stop working after a
+ * (a consistent tar.gz of its files, taken while it is open), with copies of the database's
+ * password (without which the restored files cannot be opened) and of the unsubscribe secret beside it, without which the links in every email sent would stop working after a
  * restore. Readable by the owner only: the list is personal data.
  */
 @Component
@@ -31,13 +33,16 @@ public class DatabaseBackup {
 
 	private final NewsletterProperties properties;
 
-	public DatabaseBackup(DataSource dataSource, NewsletterProperties properties) {
+	private final Environment environment;
+
+	public DatabaseBackup(DataSource dataSource, NewsletterProperties properties, Environment environment) {
 		this.dataSource = dataSource;
 		this.properties = properties;
+		this.environment = environment;
 	}
 
-	/** What was written. */
-	public record Backup(Path database, Path secret) {
+	/** What was written: the database, its password, the unsubscribe secret (when there is one). */
+	public record Backup(Path database, Path password, Path secret) {
 	}
 
 	/**
@@ -45,7 +50,9 @@ public class DatabaseBackup {
 	 * @throws BadInputException when the database is not HSQLDB's file database, or {@code dir} is not a directory
 	 */
 	public Backup to(Path dir) throws IOException {
-		if (StorageFailures.of(dataSource).isEmpty()) {
+		Optional<Path> files = LostDatabase.hsqldbFile(environment.getProperty("spring.datasource.url"))
+			.or(() -> Optional.ofNullable(environment.getProperty(DataDirLock.SERVICE_DATABASE)).map(Path::of));
+		if (files.isEmpty()) {
 			throw new BadInputException("the database is not the data directory's HSQLDB (spring.datasource.url); "
 					+ "back PostgreSQL up with its own tools: pg_dump (README, Backups)");
 		}
@@ -58,14 +65,20 @@ public class DatabaseBackup {
 		Path database = tarFiles(dir).stream().filter(file -> !before.contains(file)).findFirst()
 			.orElseThrow(() -> new IOException("HSQLDB wrote no backup file in " + dir));
 		ownerOnly(database);
-		Path secret = null;
-		Path source = properties.dataDir().resolve(SECRET);
-		if (Files.exists(source)) {
-			secret = dir.resolve(database.getFileName().toString().replaceFirst("\\.tar\\.gz$", "") + "." + SECRET);
-			Files.copy(source, secret, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-			ownerOnly(secret);
+		String name = database.getFileName().toString().replaceFirst("\\.tar\\.gz$", "");
+		Path password = copy(DatabasePassword.file(files.get()), dir.resolve(name + ".password"));
+		Path secret = copy(properties.dataDir().resolve(SECRET), dir.resolve(name + "." + SECRET));
+		return new Backup(database, password, secret);
+	}
+
+	/** Copies {@code source}, owner-only, when it exists; the copy, or {@code null}. */
+	private static Path copy(Path source, Path target) throws IOException {
+		if (!Files.exists(source)) {
+			return null;
 		}
-		return new Backup(database, secret);
+		Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+		ownerOnly(target);
+		return target;
 	}
 
 	/**

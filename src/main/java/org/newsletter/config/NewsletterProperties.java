@@ -16,6 +16,7 @@ import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.scheduling.support.CronExpression;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
@@ -40,6 +41,11 @@ import org.springframework.validation.annotation.Validated;
  * @param unsubscribeMailto optional mailto address offered in {@code List-Unsubscribe}
  * @param locale language of dates in the email
  * @param timeZone time zone of dates in the email
+ * @param schedule when {@code serve} runs the weekly digest: a cron expression of six fields
+ *     (second minute hour day-of-month month day-of-week, e.g. {@code 0 0 8 * * MON}); empty for none
+ * @param scheduleZone the time zone the schedule is read in
+ * @param scheduleCatchUp a tick missed while {@code serve} was down runs once at its start when it
+ *     is younger than this; an older one is reported and left to {@code run --cutoff}
  * @param fetch how feeds are fetched
  * @param send how messages are sent
  * @param dkim how messages are signed (DKIM); off unless configured
@@ -68,6 +74,9 @@ public record NewsletterProperties(
 		@DefaultValue("") String unsubscribeMailto,
 		@DefaultValue("en") @NotNull Locale locale,
 		@DefaultValue("UTC") @NotNull ZoneId timeZone,
+		@DefaultValue("") String schedule,
+		@DefaultValue("UTC") @NotNull ZoneId scheduleZone,
+		@DefaultValue("1d") @NotNull Duration scheduleCatchUp,
 		@DefaultValue @Valid Fetch fetch,
 		@DefaultValue @Valid Send send,
 		@DefaultValue @Valid Dkim dkim,
@@ -81,6 +90,15 @@ public record NewsletterProperties(
 	/** Checks what a bean-validation annotation cannot say in one line. */
 	public NewsletterProperties {
 		checkBaseUrl(baseUrl);
+		checkSchedule(schedule);
+	}
+
+	/** A schedule that cannot be read would otherwise only show as a week without an issue. */
+	private static void checkSchedule(String schedule) {
+		if (!schedule.isBlank() && !CronExpression.isValidExpression(schedule.strip())) {
+			throw new IllegalArgumentException("newsletter.schedule must be a cron expression of six fields (second "
+					+ "minute hour day-of-month month day-of-week), e.g. '0 0 8 * * MON'; '" + schedule + "' is not");
+		}
 	}
 
 	/**

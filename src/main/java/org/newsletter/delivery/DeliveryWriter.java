@@ -2,6 +2,7 @@ package org.newsletter.delivery;
 
 import java.time.Clock;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -43,12 +44,27 @@ public class DeliveryWriter implements ItemWriter<Subscriber>, ItemStream, StepE
 
 	private final Clock clock;
 
+	private final StepExecution step;
+
+	private final LongPredicate stillActive;
+
+	private final SendStop stop;
+
 	private int deferred;
 
 	private String lastDeferral;
 
+	/**
+	 * @param step this partition's step execution, marked to end STOPPED when the process stops
+	 * @param stillActive whether a subscriber is still active, asked just before their message
+	 * @param stop the process's stop request, heard between two messages
+	 */
 	public DeliveryWriter(Issue issue, MessageFactory messages, MessageSender sender, DeliveryRecorder recorder,
-			DeliveryRepository deliveries, SendRate rate, Clock clock) {
+			DeliveryRepository deliveries, SendRate rate, Clock clock, StepExecution step, LongPredicate stillActive,
+			SendStop stop) {
+		this.step = step;
+		this.stillActive = stillActive;
+		this.stop = stop;
 		this.issue = issue;
 		this.messages = messages;
 		this.sender = sender;
@@ -68,6 +84,14 @@ public class DeliveryWriter implements ItemWriter<Subscriber>, ItemStream, StepE
 		long last = chunk.getItems().stream().mapToLong(Subscriber::id).max().getAsLong();
 		Set<Long> retried = deliveries.deferredAmong(issue.id(), first, last);
 		for (Subscriber subscriber : chunk) {
+			if (stop.requested()) {
+				// The rest of the chunk is read again by the restart (its query skips whoever has had the issue).
+				step.setTerminateOnly();
+				return;
+			}
+			if (!stillActive.test(subscriber.id())) {
+				continue; // unsubscribed (the one-click link of an earlier issue) since the page was read
+			}
 			MimeMessage message = messages.build(issue, subscriber);
 			rate.acquire();
 			MessageSender.Outcome outcome = sender.send(message);

@@ -14,6 +14,7 @@ import org.newsletter.config.StorageFailures;
 import org.newsletter.delivery.DeliveryRecorder;
 import org.newsletter.delivery.DeliveryRepository;
 import org.newsletter.delivery.DeliveryWriter;
+import org.newsletter.delivery.SendStop;
 import org.newsletter.delivery.MessageFactory;
 import org.newsletter.delivery.MessageSender;
 import org.newsletter.delivery.MessageSenders;
@@ -82,8 +83,10 @@ public class WeeklyDigestJobConfig {
 	public static final String NOTHING_TO_SEND = "NOTHING_TO_SEND";
 
 	@Bean
-	Job weeklyDigestJob(JobRepository jobRepository, Step fetchStep, Step composeStep, Step sendStep, Step finishStep) {
+	Job weeklyDigestJob(JobRepository jobRepository, Step fetchStep, Step composeStep, Step sendStep, Step finishStep,
+			RunHeartbeat heartbeat) {
 		return new JobBuilder(JOB_NAME, jobRepository)
+			.listener(heartbeat)
 			.start(fetchStep)
 			.next(composeStep)
 			.on(NOTHING_TO_SEND).end()
@@ -247,10 +250,11 @@ public class WeeklyDigestJobConfig {
 	@StepScope
 	DeliveryWriter deliveryWriter(@Value("#{stepExecution}") StepExecution step, RunIssue runIssue,
 			MessageFactory messages, MessageSenders senders, DeliveryRecorder recorder, DeliveryRepository deliveries,
-			SendRate sendRate, Clock clock) {
+			SendRate sendRate, Clock clock, SubscriberRepository subscribers, SendStop stop) {
 		Issue issue = runIssue.of(step);
 		MessageSender sender = senders.open(DigestParameters.of(step.getJobParameters()).outbox(), issue.id());
-		return new DeliveryWriter(issue, messages, sender, recorder, deliveries, sendRate, clock);
+		return new DeliveryWriter(issue, messages, sender, recorder, deliveries, sendRate, clock, step,
+				subscribers::isActive, stop);
 	}
 
 	/** One pace for all the connections (a process runs one job at a time). */

@@ -62,6 +62,14 @@ public class SubscriberRepository {
 	}
 
 	/** The active subscriber with the lowest id, if any (the preview's sample reader). */
+	/**
+	 * Whether subscriber {@code id} is still active: asked just before each message of a send, so
+	 * whoever unsubscribes while it goes on gets nothing more of it.
+	 */
+	public boolean isActive(long id) {
+		return jdbc.sql("SELECT COUNT(*) FROM subscriber WHERE id = ? AND status = 'active'").param(id).query(Integer.class).single() > 0;
+	}
+
 	public Optional<Subscriber> findFirstActive() {
 		return jdbc.sql("SELECT id, email, name, status, attributes FROM subscriber WHERE status = 'active' ORDER BY id")
 			.withMaxRows(1)
