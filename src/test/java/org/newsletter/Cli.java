@@ -36,6 +36,11 @@ public final class Cli {
 		return this;
 	}
 
+	/** The Spring properties every command gets, as command-line arguments. */
+	public List<String> settings() {
+		return List.copyOf(settings);
+	}
+
 	public Result run(String... args) {
 		var out = new StringWriter();
 		var err = new StringWriter();

@@ -11,7 +11,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.newsletter.delivery.DeliveryReport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,47 +24,34 @@ class DeliveriesEndToEndTests {
 
 	private static final String REFUSAL = "550 5.1.1 <grace@example.org>: mailbox unavailable";
 
-	@TempDir
-	Path dataDir;
-
-	FeedServer feeds;
+	@RegisterExtension
+	final EndToEnd e2e = EndToEnd.serving(EndToEnd.planet("march-24")).withoutGreenMail();
 
 	ScriptedSmtpServer smtp;
 
-	Cli cli;
-
 	@BeforeEach
 	void start() throws IOException {
-		feeds = new FeedServer(WeeklyDigestEndToEndTests.planet("march-24"));
-		var opml = new StringBuilder("<opml version=\"2.0\"><body>\n");
-		try (var files = Files.list(WeeklyDigestEndToEndTests.planet("march-24"))) {
-			files.sorted().forEach(f -> opml.append("<outline xmlUrl=\"")
-				.append(feeds.url("/feeds/" + f.getFileName()))
-				.append("\"/>\n"));
-		}
-		Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
 		smtp = new ScriptedSmtpServer();
-		cli = new Cli(dataDir).with("spring.mail.host", "127.0.0.1").with("spring.mail.port", smtp.port());
+		e2e.cli().with("spring.mail.host", "127.0.0.1").with("spring.mail.port", smtp.port());
 	}
 
 	@AfterEach
 	void stop() throws IOException {
-		feeds.close();
 		smtp.close();
 	}
 
 	@Test
 	void reportsEachSubscribersOutcomeOfTheLatestIssueThatIsNotADryRun() throws Exception {
-		Files.writeString(dataDir.resolve("subscribers.csv"),
+		Files.writeString(e2e.dataDir().resolve("subscribers.csv"),
 				"email,name\nada@example.org,Ada\ngrace@example.org,Grace\nmallory@example.org,=1+1\n");
-		assertThat(cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString()).exitCode()).isZero();
+		assertThat(e2e.cli().run("subscribers", "import", e2e.dataDir().resolve("subscribers.csv").toString()).exitCode()).isZero();
 		smtp.reply("grace@example.org", REFUSAL);
-		var run = cli.run("run", "--cutoff=2026-03-24T08:00:00Z");
+		var run = e2e.cli().run("run", "--cutoff=2026-03-24T08:00:00Z");
 		assertThat(run.exitCode()).as(run.toString()).isZero();
-		var dryRun = cli.run("run", "--cutoff=2026-03-25T08:00:00Z", "--dry-run", "--send-empty");
+		var dryRun = e2e.cli().run("run", "--cutoff=2026-03-25T08:00:00Z", "--dry-run", "--send-empty");
 		assertThat(dryRun.exitCode()).as(dryRun.toString()).isZero();
 
-		var all = cli.run("deliveries");
+		var all = e2e.cli().run("deliveries");
 
 		assertThat(all.exitCode()).as(all.toString()).isZero();
 		List<CSVRecord> lines = csv(all.out());
@@ -78,59 +65,59 @@ class DeliveriesEndToEndTests {
 		assertThat(refused.get("message_id")).contains("@");
 		assertThat(lines.get(3).get("name")).as("a formula cell, neutralised").isEqualTo("'=1+1");
 
-		var ofTheDryRun = cli.run("deliveries", "--issue=2");
+		var ofTheDryRun = e2e.cli().run("deliveries", "--issue=2");
 		assertThat(csv(ofTheDryRun.out())).extracting(r -> r.get("status")).containsExactly("status", "sent", "sent", "sent");
 
-		var failed = cli.run("deliveries", "--status=failed");
+		var failed = e2e.cli().run("deliveries", "--status=failed");
 		assertThat(csv(failed.out())).extracting(r -> r.get("email")).containsExactly("email", "grace@example.org");
 
-		assertThat(cli.run("subscribers", "add", "linus@example.org", "Linus").exitCode()).isZero();
-		var pending = cli.run("deliveries", "--status=pending");
+		assertThat(e2e.cli().run("subscribers", "add", "linus@example.org", "Linus").exitCode()).isZero();
+		var pending = e2e.cli().run("deliveries", "--status=pending");
 		assertThat(pending.exitCode()).as(pending.toString()).isZero();
 		assertThat(csv(pending.out())).extracting(r -> String.join(",", r.values()))
 			.containsExactly(String.join(",", DeliveryReport.HEADER), "linus@example.org,Linus,pending,,,");
 
-		Path file = dataDir.resolve("deliveries.csv");
-		var written = cli.run("deliveries", "--issue=1", "--out=" + file);
+		Path file = e2e.dataDir().resolve("deliveries.csv");
+		var written = e2e.cli().run("deliveries", "--issue=1", "--out=" + file);
 		assertThat(written.exitCode()).as(written.toString()).isZero();
 		assertThat(written.out()).isEmpty();
 		assertThat(written.err()).contains("3 deliveries of issue 1").contains("written to " + file);
 		assertThat(Files.readString(file)).isEqualTo(all.out());
-		try (var files = Files.list(dataDir)) {
+		try (var files = Files.list(e2e.dataDir())) {
 			assertThat(files.map(Path::toString)).noneMatch(name -> name.endsWith(".part"));
 		}
 
-		var unknown = cli.run("deliveries", "--issue=99");
+		var unknown = e2e.cli().run("deliveries", "--issue=99");
 		assertThat(unknown.exitCode()).isEqualTo(2);
 		assertThat(unknown.err().strip()).isEqualTo("newsletter: there is no issue 99 (the latest is 1)");
 	}
 
 	@Test
 	void afterARunThatFailedBeforeSendingAnythingTheDefaultIsTheLatestIssueWithDeliveries() throws Exception {
-		Files.writeString(dataDir.resolve("subscribers.csv"), "email,name\nada@example.org,Ada\ngrace@example.org,Grace\n");
-		assertThat(cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString()).exitCode()).isZero();
-		assertThat(cli.run("run", "--cutoff=2026-03-24T08:00:00Z").exitCode()).isZero();
+		Files.writeString(e2e.dataDir().resolve("subscribers.csv"), "email,name\nada@example.org,Ada\ngrace@example.org,Grace\n");
+		assertThat(e2e.cli().run("subscribers", "import", e2e.dataDir().resolve("subscribers.csv").toString()).exitCode()).isZero();
+		assertThat(e2e.cli().run("run", "--cutoff=2026-03-24T08:00:00Z").exitCode()).isZero();
 		smtp.close();
-		var failed = cli.with("newsletter.send.retry.backoff", "10ms")
+		var failed = e2e.cli().with("newsletter.send.retry.backoff", "10ms")
 			.run("run", "--cutoff=2026-03-25T08:00:00Z", "--send-empty");
 		assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
 
-		var report = cli.run("deliveries");
+		var report = e2e.cli().run("deliveries");
 
 		assertThat(report.exitCode()).as(report.toString()).isZero();
 		assertThat(csv(report.out())).extracting(r -> r.get("email") + " " + r.get("status"))
 			.containsExactly("email status", "ada@example.org sent", "grace@example.org sent");
-		assertThat(csv(cli.run("deliveries", "--issue=2", "--status=pending").out())).hasSize(3);
+		assertThat(csv(e2e.cli().run("deliveries", "--issue=2", "--status=pending").out())).hasSize(3);
 	}
 
 	@Test
 	void beforeTheFirstIssueThereIsNothingToReport() {
-		var result = cli.run("deliveries");
+		var result = e2e.cli().run("deliveries");
 
 		assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
 		assertThat(result.err()).contains("no issue yet");
 		assertThat(result.out()).isEmpty();
-		assertThat(cli.run("deliveries", "--help").out()).contains("--status=STATUS", "Examples:",
+		assertThat(e2e.cli().run("deliveries", "--help").out()).contains("--status=STATUS", "Examples:",
 				"./newsletter deliveries --status=failed");
 	}
 

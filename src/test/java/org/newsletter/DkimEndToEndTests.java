@@ -7,15 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.james.jdkim.exceptions.FailException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,43 +28,24 @@ class DkimEndToEndTests {
 	private static final DkimKeys KEYS = DkimKeys.generate();
 
 	@RegisterExtension
-	static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-	@TempDir
-	Path dataDir;
-
-	FeedServer feeds;
-
-	Cli cli;
+	final EndToEnd e2e = EndToEnd.serving(EndToEnd.planet("march-20"))
+		.feedList("real-python.xml", "pypy.xml")
+		.subscribers("ada@example.org,Ada", "zoe@example.org,Zoë Ünal");
 
 	@BeforeEach
-	void start() throws IOException {
-		feeds = new FeedServer(WeeklyDigestEndToEndTests.planet("march-20"));
-		Files.writeString(dataDir.resolve("feeds.opml"), "<opml version=\"2.0\"><body>\n<outline xmlUrl=\""
-				+ feeds.url("/feeds/real-python.xml") + "\"/>\n<outline xmlUrl=\"" + feeds.url("/feeds/pypy.xml")
-				+ "\"/>\n</body></opml>\n");
-		cli = new Cli(dataDir).with("spring.mail.host", "127.0.0.1")
-			.with("spring.mail.port", smtp.getSmtp().getPort())
-			.with("newsletter.dkim.domain", "newsletter.example")
+	void signWithTheTestKey() {
+		e2e.cli().with("newsletter.dkim.domain", "newsletter.example")
 			.with("newsletter.dkim.selector", "weekly")
-			.with("newsletter.dkim.private-key", KEYS.writePrivateKey(dataDir.resolve("dkim.pem")));
-		Files.writeString(dataDir.resolve("subscribers.csv"), "email,name\nada@example.org,Ada\nzoe@example.org,Zoë Ünal\n");
-		var imported = cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString());
-		assertThat(imported.exitCode()).as(imported.toString()).isZero();
-	}
-
-	@AfterEach
-	void stop() {
-		feeds.close();
+			.with("newsletter.dkim.private-key", KEYS.writePrivateKey(e2e.dataDir().resolve("dkim.pem")));
 	}
 
 	@Test
 	void messagesSentOverSmtpVerifyAndATamperedBodyDoesNot() throws Exception {
-		var run = cli.run("run", CUTOFF);
+		var run = e2e.cli().run("run", CUTOFF);
 
 		assertThat(run.exitCode()).as(run.toString()).isZero();
-		assertThat(smtp.getReceivedMessages()).hasSize(2);
-		for (MimeMessage received : smtp.getReceivedMessages()) {
+		assertThat(e2e.smtp().getReceivedMessages()).hasSize(2);
+		for (MimeMessage received : e2e.smtp().getReceivedMessages()) {
 			byte[] raw = bytes(received);
 			assertThat(KEYS.verify(raw, "weekly", "newsletter.example")).hasSize(1);
 			byte[] tampered = oneLetterChangedInTheBody(raw);
@@ -79,22 +56,22 @@ class DkimEndToEndTests {
 
 	@Test
 	void theOutboxAndThePreviewSampleAreSignedToo() throws Exception {
-		var dryRun = cli.run("run", CUTOFF, "--dry-run");
-		var preview = cli.run("preview", CUTOFF, "--out=" + dataDir.resolve("preview"));
+		var dryRun = e2e.cli().run("run", CUTOFF, "--dry-run");
+		var preview = e2e.cli().run("preview", CUTOFF, "--out=" + e2e.dataDir().resolve("preview"));
 
 		assertThat(dryRun.exitCode()).as(dryRun.toString()).isZero();
 		assertThat(preview.out()).contains("DKIM-signed");
 		List<Path> written;
-		try (var files = Files.walk(dataDir.resolve("outbox"))) {
+		try (var files = Files.walk(e2e.dataDir().resolve("outbox"))) {
 			written = files.filter(f -> f.toString().endsWith(".eml")).toList();
 		}
 		assertThat(written).hasSize(2);
 		for (Path eml : written) {
 			assertThat(KEYS.verify(Files.readAllBytes(eml), "weekly", "newsletter.example")).hasSize(1);
 		}
-		assertThat(KEYS.verify(Files.readAllBytes(dataDir.resolve("preview/sample.eml")), "weekly", "newsletter.example"))
+		assertThat(KEYS.verify(Files.readAllBytes(e2e.dataDir().resolve("preview/sample.eml")), "weekly", "newsletter.example"))
 			.hasSize(1);
-		assertThat(smtp.getReceivedMessages()).isEmpty();
+		assertThat(e2e.smtp().getReceivedMessages()).isEmpty();
 	}
 
 	/** The message with the case of one letter half-way through its body changed. */

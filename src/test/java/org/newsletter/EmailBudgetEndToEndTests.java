@@ -6,16 +6,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,48 +33,30 @@ class EmailBudgetEndToEndTests {
 
 	private static final String ARCHIVE = "https://newsletter.example/archive/2026-03-21/";
 
+	@TempDir
+	static Path feedDir;
+
 	@RegisterExtension
-	static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+	final EndToEnd e2e = EndToEnd.serving(feedDir)
+		.feedList(IntStream.rangeClosed(1, 100).mapToObj(source -> "feed-" + source + ".xml").toArray(String[]::new))
+		.subscribers("ada@example.org,\"Lovelace, Ada\"");
 
-	@TempDir
-	Path dataDir;
-
-	@TempDir
-	Path feedDir;
-
-	FeedServer feeds;
-
-	Cli cli;
-
-	@BeforeEach
-	void start() throws IOException {
-		feeds = new FeedServer(feedDir);
-		var opml = new StringBuilder("<opml version=\"2.0\"><body>\n");
+	@BeforeAll
+	static void writeFeeds() throws IOException {
 		for (int source = 1; source <= 100; source++) {
 			Files.writeString(feedDir.resolve("feed-" + source + ".xml"), feed(source));
-			opml.append("<outline xmlUrl=\"").append(feeds.url("/feeds/feed-" + source + ".xml")).append("\"/>\n");
 		}
-		Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
-		cli = new Cli(dataDir).with("spring.mail.host", "127.0.0.1").with("spring.mail.port", smtp.getSmtp().getPort());
-		Files.writeString(dataDir.resolve("subscribers.csv"), "email,name\nada@example.org,\"Lovelace, Ada\"\n");
-		var imported = cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString());
-		assertThat(imported.exitCode()).as(imported.toString()).isZero();
-	}
-
-	@AfterEach
-	void stop() {
-		feeds.close();
 	}
 
 	@Test
 	@Timeout(value = 3, unit = TimeUnit.MINUTES)
 	void aTwoHundredEntryIssueIsNeverClippedAndItsArchivePageHoldsEveryEntry() throws Exception {
-		var run = cli.run("run", CUTOFF);
+		var run = e2e.cli().run("run", CUTOFF);
 
 		assertThat(run.exitCode()).as(run.toString()).isZero();
 		assertThat(run.out()).contains("200 entries eligible from 100 sources; the email holds ",
 				"newsletter.email.max-html-bytes (95,000 bytes as sent");
-		MimeMessage message = smtp.getReceivedMessages()[0];
+		MimeMessage message = e2e.smtp().getReceivedMessages()[0];
 		MimeBodyPart html = part(message, "text/html");
 		assertThat(html.getRawInputStream().readAllBytes().length).as("the HTML part as sent").isLessThan(95_000);
 		Document email = Jsoup.parse((String) html.getContent());
@@ -86,7 +66,7 @@ class EmailBudgetEndToEndTests {
 		assertThat(email.selectFirst(".greeting").text()).isEqualTo("Hello Ada,");
 		assertThat(message.getSubject()).startsWith("Planet Python Weekly #1: ").endsWith(", and 199 more").hasSizeLessThanOrEqualTo(80);
 
-		Document archive = Jsoup.parse(Files.readString(dataDir.resolve("archive/2026-03-21/index.html")));
+		Document archive = Jsoup.parse(Files.readString(e2e.dataDir().resolve("archive/2026-03-21/index.html")));
 		List<String> all = archive.select("td.source h3 a").eachAttr("href");
 		assertThat(all).hasSize(200).doesNotHaveDuplicates();
 		List<String> inEmail = email.select("td.source h3 a, p.brief a").eachAttr("href");
@@ -102,7 +82,7 @@ class EmailBudgetEndToEndTests {
 	@Test
 	@Timeout(value = 3, unit = TimeUnit.MINUTES)
 	void previewSaysHowManyEntriesWentToTheWebVersion(@TempDir Path out) throws Exception {
-		var preview = cli.with("newsletter.email.max-html-bytes", "40000").run("preview", CUTOFF, "--out=" + out);
+		var preview = e2e.cli().with("newsletter.email.max-html-bytes", "40000").run("preview", CUTOFF, "--out=" + out);
 
 		assertThat(preview.exitCode()).as(preview.toString()).isZero();
 		assertThat(preview.out()).containsPattern("the email holds \\d+ of 200 entries in full and \\d+ as titles only, "
@@ -110,7 +90,7 @@ class EmailBudgetEndToEndTests {
 		Document page = Jsoup.parse(Files.readString(out.resolve("index.html")));
 		assertThat(page.select("p.web a").attr("href")).isEqualTo(ARCHIVE);
 		assertThat(Files.readString(out.resolve("issue.txt")).replace("\r\n", "\n")).contains("more posts in the web version:\n" + ARCHIVE);
-		assertThat(smtp.getReceivedMessages()).isEmpty();
+		assertThat(e2e.smtp().getReceivedMessages()).isEmpty();
 	}
 
 	/** An RSS feed of two entries with summaries about as long as a blog's. */

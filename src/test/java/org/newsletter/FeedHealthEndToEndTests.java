@@ -5,9 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,33 +17,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FeedHealthEndToEndTests {
 
-	private static final Path PLANET = Path.of("src/test/resources/fixtures/planet/march-20/feeds");
+	private static final Path PLANET = EndToEnd.planet("march-20");
 
-	@TempDir
-	Path dataDir;
-
-	FeedServer feeds = new FeedServer(PLANET);
-
-	@AfterEach
-	void stop() {
-		feeds.close();
-	}
+	@RegisterExtension
+	final EndToEnd e2e = EndToEnd.serving(PLANET).withoutGreenMail().with("newsletter.fetch.disable-after", 2);
 
 	@Test
 	void aFeedFailingRunAfterRunIsReportedLoudlyUntilItRecovers() throws IOException {
 		var broken = new AtomicBoolean(true);
 		byte[] good = Files.readAllBytes(PLANET.resolve("pypy.xml"));
-		feeds.handle("/flaky.xml", exchange -> {
+		e2e.feeds().handle("/flaky.xml", exchange -> {
 			exchange.sendResponseHeaders(broken.get() ? 404 : 200, broken.get() ? -1 : good.length);
 			if (!broken.get()) {
 				exchange.getResponseBody().write(good);
 			}
 		});
-		String flaky = feeds.url("/flaky.xml");
-		Files.writeString(dataDir.resolve("feeds.opml"), "<opml version=\"2.0\"><body>\n"
-				+ "<outline text=\"Armin Ronacher\" xmlUrl=\"" + feeds.url("/feeds/armin-ronacher.xml") + "\"/>\n"
+		String flaky = e2e.feeds().url("/flaky.xml");
+		Files.writeString(e2e.dataDir().resolve("feeds.opml"), "<opml version=\"2.0\"><body>\n"
+				+ "<outline text=\"Armin Ronacher\" xmlUrl=\"" + e2e.feeds().url("/feeds/armin-ronacher.xml") + "\"/>\n"
 				+ "<outline text=\"Flaky\" xmlUrl=\"" + flaky + "\"/>\n</body></opml>\n");
-		var cli = new Cli(dataDir).with("newsletter.fetch.disable-after", 2);
+		var cli = e2e.cli();
 
 		var first = cli.run("run", "--dry-run", "--cutoff=2026-03-21T00:00:00Z");
 		assertThat(first.out()).as(first.toString()).contains("failed: Flaky (" + flaky + "): HTTP 404")

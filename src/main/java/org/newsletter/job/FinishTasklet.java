@@ -36,7 +36,7 @@ class FinishTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		StepExecution step = contribution.getStepExecution();
-		Issue issue = runIssue.of(step);
+		Issue issue = runIssue.issue();
 		if (!issue.dryRun()) {
 			issues.markSent(issue.id(), clock.instant());
 			step.getJobExecution().getExecutionContext().putString(WeeklyDigestJobConfig.ARCHIVE, archive.write(issue).toString());

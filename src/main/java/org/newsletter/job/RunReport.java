@@ -119,7 +119,7 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 		if (!step.getExecutionContext().containsKey(PENDING)) {
 			return 0;
 		}
-		long pending = deliveries.countPending(runIssue.of(step).id());
+		long pending = deliveries.countPending(runIssue.issue().id());
 		return Math.max(0, total(step) - pending);
 	}
 

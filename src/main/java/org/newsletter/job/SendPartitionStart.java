@@ -16,6 +16,9 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  * The reader is started by its own restart state, as if it had read up to just before the
  * range: a first page that continues after an id walks the primary key from there (one bounded
  * by the range's first id instead made HSQLDB read the partition from its start for every page).
+ * That is why the framework's own way, {@code saveState(false)} with {@code s.id >= :minId} in
+ * the reader's query, is not used; and Batch 6's {@code JdbcPagingItemReader} takes a key to
+ * start after only from its restart state (it has no setter for it).
  */
 final class SendPartitionStart implements StepExecutionListener {
 

@@ -32,8 +32,10 @@ import org.newsletter.issue.IssueRepository;
 import org.newsletter.subscriber.Subscriber;
 import org.newsletter.subscriber.SubscriberRepository;
 
+import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
@@ -158,6 +160,7 @@ public class WeeklyDigestJobConfig {
 		int connections = properties.send().connections();
 		var executor = new SimpleAsyncTaskExecutor("send-");
 		executor.setConcurrencyLimit(connections);
+		executor.setTaskDecorator(new JobScopeCarrier()); // the partitions read the job-scoped RunIssue
 		return new StepBuilder(SEND_STEP, jobRepository).partitioner(SEND_WORKER_STEP, subscriberRanges)
 			.step(sendWorkerStep)
 			.gridSize(connections)
@@ -176,7 +179,7 @@ public class WeeklyDigestJobConfig {
 	Partitioner subscriberRanges(@Value("#{stepExecution}") StepExecution step, SubscriberRepository subscribers,
 			RunIssue runIssue, DeliveryRepository deliveries, MessageSenders senders,
 			NewsletterProperties properties, DataSource dataSource) {
-		Issue issue = runIssue.of(step);
+		Issue issue = runIssue.issue();
 		long pending = deliveries.countPending(issue.id());
 		step.getExecutionContext().putLong(RunReport.PENDING, pending);
 		if (StorageFailures.of(dataSource).isPresent()) { // the HSQLDB files are in the data directory
@@ -229,7 +232,7 @@ public class WeeklyDigestJobConfig {
 	@StepScope
 	JdbcPagingItemReader<Subscriber> pendingSubscribers(DataSource dataSource, NewsletterProperties properties,
 			@Value("#{stepExecution}") StepExecution step, RunIssue runIssue) throws Exception {
-		Issue issue = runIssue.of(step);
+		Issue issue = runIssue.issue();
 		return new JdbcPagingItemReaderBuilder<Subscriber>().name(PENDING_READER)
 			.dataSource(dataSource)
 			.selectClause("SELECT s.id, s.email, s.name, s.status, s.attributes")
@@ -251,7 +254,7 @@ public class WeeklyDigestJobConfig {
 	DeliveryWriter deliveryWriter(@Value("#{stepExecution}") StepExecution step, RunIssue runIssue,
 			MessageFactory messages, MessageSenders senders, DeliveryRecorder recorder, DeliveryRepository deliveries,
 			SendRate sendRate, Clock clock, SubscriberRepository subscribers, SendStop stop) {
-		Issue issue = runIssue.of(step);
+		Issue issue = runIssue.issue();
 		MessageSender sender = senders.open(DigestParameters.of(step.getJobParameters()).outbox(), issue.id());
 		return new DeliveryWriter(issue, messages, sender, recorder, deliveries, sendRate, clock, step,
 				subscribers::isActive, stop);
@@ -261,6 +264,13 @@ public class WeeklyDigestJobConfig {
 	@Bean
 	SendRate sendRate(NewsletterProperties properties) {
 		return new SendRate(properties.send().rateLimit());
+	}
+
+	/** The issue the compose step made, read once per job execution when the send step plans its partitions. */
+	@Bean
+	@JobScope
+	RunIssue runIssue(@Value("#{jobExecution}") JobExecution execution, IssueRepository issues) {
+		return new RunIssue(issues, execution.getJobInstance().getInstanceId());
 	}
 
 	@Bean
