@@ -6,7 +6,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.coyote.AbstractProcessor;
-import org.apache.coyote.Constants;
 import org.apache.coyote.Request;
 import org.apache.coyote.http11.Http11NioProtocol;
 import org.apache.tomcat.util.net.NioChannel;
@@ -15,12 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tomcat's NIO HTTP/1.1 connector with one limit more: a request, its headers and the body its
- * handler reads (or Tomcat swallows), must have arrived within the connection timeout of its
- * first byte, or the connection is shut. Tomcat's own timeout is per read, so a client that
- * sends a byte a second (slow-loris) would keep its connection for as long as it likes, and
- * while its body is read, a request thread too. Checked every second; public, as Tomcat
- * creates its protocol from the class name.
+ * Tomcat's NIO HTTP/1.1 connector with one limit more: a request's headers must have arrived
+ * within the connection timeout of its first byte, or the connection is shut. Tomcat's own
+ * timeout is per read, so a client that sends a byte a second (slow-loris) would otherwise
+ * keep its connection for as long as it likes (though no thread: Tomcat reads headers on its
+ * poller). Checked every second; public, as Tomcat creates its protocol from the class name.
  */
 public class RequestTimeoutProtocol extends Http11NioProtocol {
 
@@ -72,12 +70,15 @@ public class RequestTimeoutProtocol extends Http11NioProtocol {
 		}
 	}
 
-	/** Begun over {@code limit} ago and still being read: its headers, or a body not read to its end. */
+	/**
+	 * Begun over {@code limit} ago and its headers still not all there. A connection shows its
+	 * processor here only between reads, that is while its headers come in (a request
+	 * answered is recycled, its start time unset); a body is read by a request thread, which
+	 * keeps its own deadline ({@link UnsubscribePage}).
+	 */
 	private static boolean late(Request request, long now, long limit) {
 		long started = request.getStartTimeNanos();
-		int stage = request.getRequestProcessor().getStage();
-		return started != -1 && now - started > limit && stage >= Constants.STAGE_PARSE
-				&& stage <= Constants.STAGE_ENDINPUT && !request.isFinished();
+		return started != -1 && now - started > limit && !request.isFinished();
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -53,6 +54,8 @@ class UnsubscribePage {
 
 	private final String lang;
 
+	private final Duration requestTimeout;
+
 	UnsubscribePage(UnsubscribeLinks links, SubscriberRepository subscribers, Clock clock, ApplicationEventPublisher events,
 			NewsletterProperties properties) {
 		this.links = links;
@@ -61,16 +64,18 @@ class UnsubscribePage {
 		this.events = events;
 		this.title = properties.title();
 		this.lang = properties.locale().toLanguageTag();
+		this.requestTimeout = ServeSettings.timeout(properties.serve().requestTimeout());
 	}
 
 	@RequestMapping(path = "/unsubscribe", method = { RequestMethod.GET, RequestMethod.HEAD, RequestMethod.POST })
 	ResponseEntity<String> handle(HttpServletRequest request) throws IOException {
 		boolean post = "POST".equals(request.getMethod());
-		HttpStatus refused = post ? bodyRefused(request) : null;
+		HttpStatus refused = post ? bodyRefused(request, System.nanoTime() + requestTimeout.toNanos()) : null;
+		if (refused == HttpStatus.CONTENT_TOO_LARGE) {
+			return page(refused, "Request too large", "<p>That request is too large.</p>");
+		}
 		if (refused != null) {
-			return refused == HttpStatus.CONTENT_TOO_LARGE
-					? page(refused, "Request too large", "<p>That request is too large.</p>")
-					: page(refused, "Bad request", "<p>That request was cut short.</p>");
+			return page(refused, "Request incomplete", "<p>That request did not arrive whole in time.</p>");
 		}
 		// From the query only, never from a form body, so no parameter parsing reads the body first.
 		Optional<String> token = token(request.getQueryString());
@@ -123,17 +128,30 @@ class UnsubscribePage {
 	}
 
 	/**
-	 * Reads the body to its end: 413 when it is longer than {@link #MAX_BODY} (unread when its
-	 * length says so), 400 when it ended before its length (then nothing is changed), else null.
+	 * Reads the body to its end, by {@code deadline} ({@link System#nanoTime()}): 413 when it is
+	 * longer than {@link #MAX_BODY} (unread when its length says so), 408 when it has not all come
+	 * by then (a slow client holding a thread), 400 when it ended before its length; else null.
+	 * Tomcat closes the connection after any of these answers rather than read the rest.
 	 */
-	private static HttpStatus bodyRefused(HttpServletRequest request) throws IOException {
+	private static HttpStatus bodyRefused(HttpServletRequest request, long deadline) throws IOException {
 		long declared = request.getContentLengthLong();
 		if (declared > MAX_BODY) {
 			return HttpStatus.CONTENT_TOO_LARGE;
 		}
+		byte[] buffer = new byte[8192];
+		long total = 0;
 		try (InputStream body = request.getInputStream()) {
-			int read = body.readNBytes(MAX_BODY + 1).length;
-			return read > MAX_BODY ? HttpStatus.CONTENT_TOO_LARGE : read < declared ? HttpStatus.BAD_REQUEST : null;
+			// read() returns what has come, so the deadline is checked between a slow client's bytes
+			for (int n; (n = body.read(buffer)) != -1;) {
+				total += n;
+				if (total > MAX_BODY) {
+					return HttpStatus.CONTENT_TOO_LARGE;
+				}
+				if (System.nanoTime() - deadline > 0 && total < declared) {
+					return HttpStatus.REQUEST_TIMEOUT;
+				}
+			}
 		}
+		return total < declared ? HttpStatus.BAD_REQUEST : null;
 	}
 }
