@@ -1,6 +1,7 @@
 package org.newsletter.cli;
 
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,17 +16,21 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.helpers.NOPAppender;
 import ch.qos.logback.core.status.OnConsoleStatusListener;
+import org.newsletter.config.BadInputException;
 import org.newsletter.config.DataDirLock;
 import org.newsletter.config.DataDirUnusableException;
 import org.newsletter.config.DataDirWriteException;
+import org.newsletter.config.Failures;
 import org.newsletter.config.StorageFailures;
 import org.newsletter.job.RunReport;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.logging.LoggingApplicationListener;
+import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.Ordered;
@@ -87,14 +92,36 @@ public final class Launcher {
 		if (verbose(parsed)) {
 			springArgs.add("--newsletter.console-level=INFO");
 		}
-		boolean serve = parsed.hasSubcommand() && parsed.subcommand().commandSpec().name().equals("serve");
-		return run(springArgs, demo, !demo && !serve, command, out, err);
+		WebApplicationType web;
+		try {
+			web = webApplicationType(parsed, springArgs);
+		}
+		catch (BadInputException ex) {
+			err.println("newsletter: " + ex.getMessage());
+			return ExitCodes.BAD_INPUT;
+		}
+		return run(springArgs, demo, web, command, out, err);
+	}
+
+	/**
+	 * Only {@code serve} starts a web server (every other command starts as fast as before);
+	 * its {@code --port} and {@code --bind} reach the server as Spring properties.
+	 */
+	private static WebApplicationType webApplicationType(CommandLine.ParseResult parsed, List<String> springArgs) {
+		if (!parsed.hasSubcommand() || !parsed.subcommand().commandSpec().name().equals("serve")) {
+			return WebApplicationType.NONE;
+		}
+		springArgs.addAll(ServeCommand.springProperties(parsed.subcommand()));
+		return WebApplicationType.SERVLET;
 	}
 
 	/** Starts Spring on the data directory, then runs the command with its collaborators from Spring. */
-	private static int run(List<String> springArgs, boolean demo, boolean besideService, String[] command, PrintWriter out,
-			PrintWriter err) {
+	private static int run(List<String> springArgs, boolean demo, WebApplicationType web, String[] command,
+			PrintWriter out, PrintWriter err) {
+		// serve holds the data directory; every other command but the demo may run beside it
+		boolean besideService = !demo && web == WebApplicationType.NONE;
 		var application = new SpringApplication(NewsletterApplication.class);
+		application.setWebApplicationType(web);
 		application.setDefaultProperties(java.util.Map.of("spring.config.additional-location",
 				"optional:classpath:/batch-config/,optional:file:./batch-config/"));
 		quietUntilConfigured();
@@ -116,6 +143,14 @@ public final class Launcher {
 		}
 		catch (RuntimeException ex) {
 			LoggerFactory.getLogger(Launcher.class).error("start-up failed", ex);
+			PortInUseException inUse = Failures.find(ex, PortInUseException.class);
+			BindException bind = Failures.find(ex, BindException.class);
+			if (inUse != null || bind != null) {
+				// serve's address is the operator's input (--port, --bind, newsletter.serve.*)
+				err.println("newsletter: cannot listen on " + (inUse != null ? "port " + inUse.getPort()
+						+ ": it is in use" : "the address of --bind: " + bind.getMessage()));
+				return ExitCodes.BAD_INPUT;
+			}
 			err.println("newsletter: " + StartFailures.oneLine(ex,
 					lock.dataDir() != null ? lock.dataDir() : Path.of("data"), StartFailures.configFiles(springArgs)));
 			return ExitCodes.FAILED;
@@ -202,6 +237,10 @@ public final class Launcher {
 	 * path that did not check its commit) still fails: the operator must not read "done".
 	 */
 	private static int durable(ConfigurableApplicationContext context, int exitCode, PrintWriter err) {
+		if (!context.isActive()) {
+			// serve, stopped by Spring's shutdown hook (Ctrl-C, SIGTERM): the context is closed already
+			return exitCode;
+		}
 		var failures = context.getBeanProvider(DataSource.class).stream().map(StorageFailures::of).flatMap(Optional::stream).findFirst();
 		if (exitCode == ExitCodes.OK && failures.isPresent() && failures.get().failed()) {
 			try {

@@ -1,33 +1,43 @@
 package org.newsletter.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
-import java.time.Clock;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import org.newsletter.config.BadInputException;
 import org.newsletter.config.NewsletterProperties;
-import org.newsletter.subscriber.SubscriberRepository;
-import org.newsletter.subscriber.UnsubscribeLinks;
-import org.newsletter.web.WebServer;
+import org.newsletter.web.Unsubscribed;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code serve}: the archive and the unsubscribe page over HTTP, until stopped. */
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.PayloadApplicationEvent;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.web.context.WebApplicationContext;
+
+/**
+ * {@code serve}: the archive and the unsubscribe page over HTTP, until stopped. Spring starts the
+ * web server with the application (only for this command, see {@link Launcher}); the command
+ * says where it listens and waits for the application to close (Ctrl-C, SIGTERM).
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
 		header = "Serves the archive and the unsubscribe page over HTTP until stopped (Ctrl-C).",
 		description = { "Answers under the path of newsletter.base-url: archive/ is the archive folder (each sent "
 				+ "issue, index.html, feed.xml); unsubscribe?token=... shows a confirmation page on GET and "
-				+ "unsubscribes on POST, from the page's button or a mail provider's one-click request (RFC 8058). "
-				+ "Plain HTTP: put it behind a reverse proxy that answers at newsletter.base-url with TLS.",
-				"",
-				"While it runs it holds the data directory, like every command: the HSQLDB file database admits one "
-						+ "process. Stop it before ./newsletter run and start it again afterwards; one-click requests "
-						+ "that arrive meanwhile fail, and mail providers may retry them." },
+				+ "unsubscribes on POST, from the page's button or a mail provider's one-click request (RFC 8058); "
+				+ "actuator/health tells a monitor whether it is up. "
+				+ "Plain HTTP: put it behind a reverse proxy that answers at newsletter.base-url with TLS." },
 		footer = { "", "Example:", "  ./newsletter serve --port=8080" })
 class ServeCommand implements Callable<Integer> {
 
@@ -44,59 +54,76 @@ class ServeCommand implements Callable<Integer> {
 
 	private final NewsletterProperties properties;
 
-	private final UnsubscribeLinks links;
+	private final ApplicationContext context;
 
-	private final SubscriberRepository subscribers;
-
-	private final Clock clock;
-
-	ServeCommand(NewsletterProperties properties, UnsubscribeLinks links, SubscriberRepository subscribers, Clock clock) {
+	ServeCommand(NewsletterProperties properties, ApplicationContext context) {
 		this.properties = properties;
-		this.links = links;
-		this.subscribers = subscribers;
-		this.clock = clock;
+		this.context = context;
+	}
+
+	/**
+	 * The Spring properties that carry {@code --port} and {@code --bind} of a parsed {@code serve}
+	 * to the web server, which Spring starts before the command runs; checked here, so a bad one
+	 * is one line and exit code 2 before anything starts.
+	 */
+	static List<String> springProperties(CommandLine.ParseResult serve) {
+		List<String> properties = new ArrayList<>();
+		Integer port = serve.matchedOptionValue("--port", null);
+		if (port != null) {
+			if (port < 0 || port > 65535) {
+				throw new BadInputException("--port must be between 0 and 65535, not " + port);
+			}
+			properties.add("--newsletter.serve.port=" + port);
+		}
+		String bind = serve.matchedOptionValue("--bind", null);
+		if (bind != null) {
+			try {
+				InetAddress.getByName(bind);
+			}
+			catch (UnknownHostException ex) {
+				throw new BadInputException("--bind: unknown address " + bind);
+			}
+			properties.add("--newsletter.serve.bind=" + bind);
+		}
+		return properties;
 	}
 
 	@Override
-	public Integer call() {
+	public Integer call() throws InterruptedException {
 		PrintWriter out = spec.commandLine().getOut();
-		int chosenPort = port != null ? port : properties.serve().port();
-		if (chosenPort < 0 || chosenPort > 65535) {
-			throw new BadInputException("--port must be between 0 and 65535, not " + chosenPort);
-		}
-		var address = new InetSocketAddress(bind != null ? bind : properties.serve().bind(), chosenPort);
-		if (address.isUnresolved()) {
-			throw new BadInputException("--bind: unknown address " + address.getHostString());
-		}
-		WebServer server;
-		try {
-			server = WebServer.start(address, properties, links, subscribers, clock, line -> {
-				out.println(line);
+		var closed = new CountDownLatch(1);
+		ApplicationListener<ApplicationEvent> listener = event -> {
+			if (event instanceof ContextClosedEvent) {
+				closed.countDown();
+			}
+			else if (event instanceof PayloadApplicationEvent<?> payload && payload.getPayload() instanceof Unsubscribed gone) {
+				out.println("unsubscribed: " + gone.email());
 				out.flush();
-			});
-		}
-		catch (IOException ex) {
-			throw new BadInputException("cannot listen on " + address.getHostString() + ":" + chosenPort + ": "
-					+ ex.getMessage());
-		}
-		var stopped = new CountDownLatch(1);
-		Thread onExit = new Thread(() -> {
-			server.close();
-			stopped.countDown();
-		}, "serve-stop");
-		Runtime.getRuntime().addShutdownHook(onExit);
-		out.println("Serving " + server.url() + " (archive: " + server.url() + "archive/, unsubscribe: " + server.url()
-				+ "unsubscribe?token=...)");
-		out.println("The data directory is held until this stops: press Ctrl-C before ./newsletter run.");
+			}
+		};
+		((ConfigurableApplicationContext) context).addApplicationListener(listener);
+		String url = url(((WebServerApplicationContext) context).getWebServer().getPort());
+		out.println("Serving " + url + " (archive: " + url + "archive/, unsubscribe: " + url + "unsubscribe?token=..., "
+				+ "health: " + url + "actuator/health)");
 		out.flush();
-		try {
-			stopped.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			server.close();
-			Runtime.getRuntime().removeShutdownHook(onExit);
+		if (((ConfigurableApplicationContext) context).isActive()) {
+			// Spring's shutdown hook closes the application on Ctrl-C or SIGTERM, the web server gracefully.
+			closed.await();
 		}
 		return ExitCodes.OK;
+	}
+
+	/** Where it answers, e.g. {@code http://127.0.0.1:8080/}, with the base URL's path. */
+	private String url(int port) {
+		String host = properties.serve().bind();
+		try {
+			InetAddress address = InetAddress.getByName(host);
+			host = address.isAnyLocalAddress() ? "127.0.0.1" : address.getHostAddress();
+		}
+		catch (UnknownHostException ex) {
+			// the web server listens on it, so it resolved a moment ago: show it as given
+		}
+		String path = ((WebApplicationContext) context).getServletContext().getContextPath();
+		return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + path + "/";
 	}
 }

@@ -1,21 +1,17 @@
 package org.newsletter.web;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-
-import com.sun.net.httpserver.HttpExchange;
 import org.jsoup.nodes.Entities;
 
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
 /**
- * The small HTML pages {@code serve} answers with, and how every answer goes out: no caching,
- * no referrer (an unsubscribe address carries its token), no framing, no script.
+ * The small HTML pages {@code serve} answers with, in one style. The headers every answer
+ * carries (no sniffing, no referrer, no framing, the content security policy) are set by
+ * {@link SecurityHeaders}.
  */
 final class Pages {
-
-	/** For pages of our own: inline style only, forms post back here. */
-	static final String OWN_PAGES_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-			+ "frame-ancestors 'none'; base-uri 'none'";
 
 	private Pages() {
 	}
@@ -49,38 +45,11 @@ final class Pages {
 				""".formatted(escape(lang), escape(title), escape(title), body);
 	}
 
-	/** Sends an HTML page of ours with {@code status}; a HEAD request gets the headers only. */
-	static void send(HttpExchange exchange, int status, String html) throws IOException {
-		exchange.getResponseHeaders().set("Content-Security-Policy", OWN_PAGES_POLICY);
-		exchange.getResponseHeaders().set("Cache-Control", "no-store");
-		send(exchange, status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
-	}
-
-	/** Sends {@code body} with the headers every answer carries. */
-	static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-		var headers = exchange.getResponseHeaders();
-		headers.set("Content-Type", contentType);
-		headers.set("X-Content-Type-Options", "nosniff");
-		headers.set("Referrer-Policy", "no-referrer");
-		headers.set("X-Frame-Options", "DENY");
-		boolean head = "HEAD".equals(exchange.getRequestMethod());
-		exchange.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
-		if (!head && body.length > 0) {
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
-		}
-	}
-
-	/** A redirect (301 or 302) to {@code location}, a path made of checked segments. */
-	static void redirect(HttpExchange exchange, int status, String location) throws IOException {
-		exchange.getResponseHeaders().set("Location", location);
-		send(exchange, status, "text/plain; charset=utf-8", new byte[0]);
-	}
-
-	/** 405 with the methods allowed. */
-	static void methodNotAllowed(HttpExchange exchange, String allowed, String lang) throws IOException {
-		exchange.getResponseHeaders().set("Allow", allowed);
-		send(exchange, 405, page(lang, "Method not allowed", "<p>This address answers " + escape(allowed) + ".</p>"));
+	/** An answer with a page of ours, never cached (an unsubscribe page names its subscriber). */
+	static ResponseEntity<String> answer(HttpStatusCode status, String lang, String title, String body) {
+		return ResponseEntity.status(status)
+			.contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+			.header("Cache-Control", "no-store")
+			.body(page(lang, title, body));
 	}
 }

@@ -2,20 +2,29 @@ package org.newsletter.web;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Consumer;
 
-import com.sun.net.httpserver.HttpExchange;
+import jakarta.servlet.http.HttpServletRequest;
+import org.newsletter.config.NewsletterProperties;
 import org.newsletter.subscriber.Subscriber;
 import org.newsletter.subscriber.SubscriberRepository;
 import org.newsletter.subscriber.UnsubscribeLinks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 /**
  * {@code /unsubscribe?token=<id>.<hmac>}, the address in every message's {@code List-Unsubscribe}
@@ -25,12 +34,13 @@ import org.slf4j.LoggerFactory;
  * or multipart; the body is not needed, the token decides). A missing, malformed or tampered
  * token is answered 400 and changes nothing.
  */
-final class UnsubscribePage {
+@Controller
+class UnsubscribePage {
 
 	private static final Logger log = LoggerFactory.getLogger(UnsubscribePage.class);
 
 	/** More than any form or one-click body; a longer body is refused, unread when its length says so. */
-	private static final int MAX_BODY = 64 * 1024;
+	static final int MAX_BODY = 64 * 1024;
 
 	private final UnsubscribeLinks links;
 
@@ -38,66 +48,65 @@ final class UnsubscribePage {
 
 	private final Clock clock;
 
+	private final ApplicationEventPublisher events;
+
 	private final String title;
 
 	private final String lang;
 
-	private final Consumer<String> report;
+	private final Duration requestTimeout;
 
-	/** @param report told one line per unsubscribe (the operator's terminal) */
-	UnsubscribePage(UnsubscribeLinks links, SubscriberRepository subscribers, Clock clock, String title, String lang,
-			Consumer<String> report) {
+	UnsubscribePage(UnsubscribeLinks links, SubscriberRepository subscribers, Clock clock, ApplicationEventPublisher events,
+			NewsletterProperties properties) {
 		this.links = links;
 		this.subscribers = subscribers;
 		this.clock = clock;
-		this.title = title;
-		this.lang = lang;
-		this.report = report;
+		this.events = events;
+		this.title = properties.title();
+		this.lang = properties.locale().toLanguageTag();
+		this.requestTimeout = ServeSettings.timeout(properties.serve().requestTimeout());
 	}
 
-	void handle(HttpExchange exchange) throws IOException {
-		String method = exchange.getRequestMethod();
-		boolean post = "POST".equals(method);
-		if (!post && !"GET".equals(method) && !"HEAD".equals(method)) {
-			Pages.methodNotAllowed(exchange, "GET, HEAD, POST", lang);
-			return;
+	@RequestMapping(path = "/unsubscribe", method = { RequestMethod.GET, RequestMethod.HEAD, RequestMethod.POST })
+	ResponseEntity<String> handle(HttpServletRequest request) throws IOException {
+		boolean post = "POST".equals(request.getMethod());
+		HttpStatus refused = post ? bodyRefused(request, System.nanoTime() + requestTimeout.toNanos()) : null;
+		if (refused == HttpStatus.CONTENT_TOO_LARGE) {
+			return page(refused, "Request too large", "<p>That request is too large.</p>");
 		}
-		if (post && (declaredTooLarge(exchange) || !drained(exchange.getRequestBody()))) {
-			Pages.send(exchange, 413, page("Request too large", "<p>That request is too large.</p>"));
-			return;
+		if (refused != null) {
+			return page(refused, "Request incomplete", "<p>That request did not arrive whole in time.</p>");
 		}
-		Optional<String> token = token(exchange.getRequestURI().getRawQuery());
+		// From the query only, never from a form body, so no parameter parsing reads the body first.
+		Optional<String> token = token(request.getQueryString());
 		OptionalLong id = token.map(links::verify).orElse(OptionalLong.empty());
 		if (id.isEmpty()) {
 			log.info("refused an unsubscribe request with a {} token", token.isPresent() ? "wrong" : "missing");
-			Pages.send(exchange, 400, page("This unsubscribe link is not valid",
+			return page(HttpStatus.BAD_REQUEST, "This unsubscribe link is not valid",
 					"<p>It may have been cut short: use the whole link from the email, or reply to the email and ask "
-							+ "to be taken off the list.</p>"));
-			return;
+							+ "to be taken off the list.</p>");
 		}
 		Optional<Subscriber> subscriber = subscribers.find(id.getAsLong());
 		if (subscriber.isEmpty() || Subscriber.UNSUBSCRIBED.equals(subscriber.get().status())) {
-			Pages.send(exchange, 200, page("You are not subscribed",
-					"<p>This address gets no more issues of " + Pages.escape(title) + ".</p>"));
+			return page(HttpStatus.OK, "You are not subscribed",
+					"<p>This address gets no more issues of " + Pages.escape(title) + ".</p>");
 		}
-		else if (post) {
+		if (post) {
 			subscribers.unsubscribe(id.getAsLong(), clock.instant());
 			log.info("subscriber {} unsubscribed over HTTP", id.getAsLong());
-			report.accept("unsubscribed: " + subscriber.get().email());
-			Pages.send(exchange, 200, page("You are unsubscribed", "<p>" + Pages.escape(subscriber.get().email())
-					+ " gets no more issues of " + Pages.escape(title) + ".</p>"));
+			events.publishEvent(new Unsubscribed(subscriber.get().email()));
+			return page(HttpStatus.OK, "You are unsubscribed", "<p>" + Pages.escape(subscriber.get().email())
+					+ " gets no more issues of " + Pages.escape(title) + ".</p>");
 		}
-		else {
-			Pages.send(exchange, 200, page("Unsubscribe from " + title + "?", "<p>" + Pages.escape(subscriber.get().email())
-					+ " will get no more issues.</p>\n<form method=\"post\" action=\"unsubscribe?token="
-					+ Pages.escape(URLEncoder.encode(token.get(), StandardCharsets.UTF_8)) + "\">\n"
-					+ "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">\n"
-					+ "<button type=\"submit\">Unsubscribe</button>\n</form>"));
-		}
+		return page(HttpStatus.OK, "Unsubscribe from " + title + "?", "<p>" + Pages.escape(subscriber.get().email())
+				+ " will get no more issues.</p>\n<form method=\"post\" action=\"unsubscribe?token="
+				+ Pages.escape(URLEncoder.encode(token.get(), StandardCharsets.UTF_8)) + "\">\n"
+				+ "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">\n"
+				+ "<button type=\"submit\">Unsubscribe</button>\n</form>");
 	}
 
-	private String page(String heading, String body) {
-		return Pages.page(lang, heading, body);
+	private ResponseEntity<String> page(HttpStatus status, String heading, String body) {
+		return Pages.answer(status, lang, heading, body);
 	}
 
 	/** The first {@code token} parameter of the query, percent-decoded; empty when absent or malformed. */
@@ -105,39 +114,44 @@ final class UnsubscribePage {
 		if (rawQuery == null) {
 			return Optional.empty();
 		}
-		for (String parameter : rawQuery.split("&")) {
-			if (parameter.startsWith("token=")) {
-				try {
-					String value = URLDecoder.decode(parameter.substring("token=".length()), StandardCharsets.UTF_8);
-					return value.isEmpty() || value.length() > 200 ? Optional.empty() : Optional.of(value);
-				}
-				catch (IllegalArgumentException ex) {
-					return Optional.empty();
-				}
-			}
+		String raw = UriComponentsBuilder.newInstance().query(rawQuery).build().getQueryParams().getFirst("token");
+		if (raw == null) {
+			return Optional.empty();
 		}
-		return Optional.empty();
+		try {
+			String value = UriUtils.decode(raw.replace('+', ' '), StandardCharsets.UTF_8);
+			return value.isEmpty() || value.length() > 200 ? Optional.empty() : Optional.of(value);
+		}
+		catch (IllegalArgumentException ex) {
+			return Optional.empty();
+		}
 	}
 
-	/** Whether {@code Content-Length} already says more than {@link #MAX_BODY}: then none of it is read. */
-	private static boolean declaredTooLarge(HttpExchange exchange) {
-		String length = exchange.getRequestHeaders().getFirst("Content-Length");
-		// The JDK server has already refused a length that is not a number.
-		return length != null && Long.parseLong(length.trim()) > MAX_BODY;
-	}
-
-	/** Reads the body to its end, up to {@link #MAX_BODY}; false when it is longer. */
-	private static boolean drained(InputStream body) throws IOException {
-		try (body) {
-			byte[] buffer = new byte[8192];
-			long total = 0;
+	/**
+	 * Reads the body to its end, by {@code deadline} ({@link System#nanoTime()}): 413 when it is
+	 * longer than {@link #MAX_BODY} (unread when its length says so), 408 when it has not all come
+	 * by then (a slow client holding a thread), 400 when it ended before its length; else null.
+	 * Tomcat closes the connection after any of these answers rather than read the rest.
+	 */
+	private static HttpStatus bodyRefused(HttpServletRequest request, long deadline) throws IOException {
+		long declared = request.getContentLengthLong();
+		if (declared > MAX_BODY) {
+			return HttpStatus.CONTENT_TOO_LARGE;
+		}
+		byte[] buffer = new byte[8192];
+		long total = 0;
+		try (InputStream body = request.getInputStream()) {
+			// read() returns what has come, so the deadline is checked between a slow client's bytes
 			for (int n; (n = body.read(buffer)) != -1;) {
 				total += n;
 				if (total > MAX_BODY) {
-					return false;
+					return HttpStatus.CONTENT_TOO_LARGE;
+				}
+				if (System.nanoTime() - deadline > 0 && total < declared) {
+					return HttpStatus.REQUEST_TIMEOUT;
 				}
 			}
-			return true;
 		}
+		return total < declared ? HttpStatus.BAD_REQUEST : null;
 	}
 }
