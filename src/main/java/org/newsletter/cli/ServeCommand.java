@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 
 import org.newsletter.config.BadInputException;
 import org.newsletter.config.NewsletterProperties;
+import org.newsletter.service.DigestSchedule;
 import org.newsletter.web.Unsubscribed;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEvent;
@@ -32,12 +34,19 @@ import org.springframework.web.context.WebApplicationContext;
  * says where it listens and waits for the application to close (Ctrl-C, SIGTERM).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-		header = "Serves the archive and the unsubscribe page over HTTP until stopped (Ctrl-C).",
+		header = "Runs the newsletter as a service until stopped: the pages, the weekly schedule, the database.",
 		description = { "Answers under the path of newsletter.base-url: archive/ is the archive folder (each sent "
 				+ "issue, index.html, feed.xml); unsubscribe?token=... shows a confirmation page on GET and "
 				+ "unsubscribes on POST, from the page's button or a mail provider's one-click request (RFC 8058); "
 				+ "actuator/health tells a monitor whether it is up. "
-				+ "Plain HTTP: put it behind a reverse proxy that answers at newsletter.base-url with TLS." },
+				+ "Plain HTTP: put it behind a reverse proxy that answers at newsletter.base-url with TLS.",
+				"",
+				"newsletter.schedule (a cron expression, e.g. '0 0 8 * * MON', read in newsletter.schedule-zone) runs "
+						+ "the weekly digest with the tick as its cutoff; a tick missed while it was down runs once at start "
+						+ "when younger than newsletter.schedule-catch-up (1d). At start it finishes a run that a stop left "
+						+ "unfinished. Every other command works beside it from another shell (through HSQLDB's server "
+						+ "mode on a loopback port, announced in the data directory). Ctrl-C or SIGTERM stops a send after "
+						+ "each connection's message in flight; the next start finishes it." },
 		footer = { "", "Example:", "  ./newsletter serve --port=8080" })
 class ServeCommand implements Callable<Integer> {
 
@@ -56,9 +65,12 @@ class ServeCommand implements Callable<Integer> {
 
 	private final ApplicationContext context;
 
-	ServeCommand(NewsletterProperties properties, ApplicationContext context) {
+	private final ObjectProvider<DigestSchedule> schedule;
+
+	ServeCommand(NewsletterProperties properties, ApplicationContext context, ObjectProvider<DigestSchedule> schedule) {
 		this.properties = properties;
 		this.context = context;
+		this.schedule = schedule;
 	}
 
 	/**
@@ -105,6 +117,11 @@ class ServeCommand implements Callable<Integer> {
 		String url = url(((WebServerApplicationContext) context).getWebServer().getPort());
 		out.println("Serving " + url + " (archive: " + url + "archive/, unsubscribe: " + url + "unsubscribe?token=..., "
 				+ "health: " + url + "actuator/health)");
+		out.println(schedule.getObject().nextTick()
+			.map(next -> "Next run: " + next.withZoneSameInstant(properties.scheduleZone()) + " (schedule '"
+					+ properties.schedule() + "', " + properties.scheduleZone() + ")")
+			.orElse("No schedule (newsletter.schedule): the digest goes out when ./newsletter run is run."));
+		out.println("Every other command works beside it, from another shell. Stop it with Ctrl-C or SIGTERM.");
 		out.flush();
 		if (((ConfigurableApplicationContext) context).isActive()) {
 			// Spring's shutdown hook closes the application on Ctrl-C or SIGTERM, the web server gracefully.

@@ -174,8 +174,11 @@ public class DigestSchedule implements SmartLifecycle {
 
 	private static void report(Instant tick, JobExecution execution) {
 		if (execution.getStatus() == BatchStatus.COMPLETED) {
-			log.info("the scheduled run for {} (execution {}) completed: {}", tick, execution.getId(),
-					execution.getExitStatus().getExitCode());
+			boolean nothing = execution.getStepExecutions().stream().anyMatch(step -> step.getStepName()
+				.equals(WeeklyDigestJobConfig.COMPOSE_STEP)
+					&& WeeklyDigestJobConfig.NOTHING_TO_SEND.equals(step.getExitStatus().getExitCode()));
+			log.info("the scheduled run for {} (execution {}) completed{}", tick, execution.getId(),
+					nothing ? ": nothing to send, no new entries" : "");
 		}
 		else {
 			log.error("the scheduled run for {} (execution {}) ended {}: {}; finish it with ./newsletter restart {}", tick,
