@@ -85,6 +85,37 @@ class DataDirEndToEndTests {
 	}
 
 	@Test
+	void besideTheServiceAFullDiskFailsTheCommandInOneLine() throws Exception {
+		assumeTrue(SmallDisk.available(), "this machine does not let a process mount a tmpfs in a namespace of its own");
+		var csv = new StringBuilder("email,name\n");
+		for (int i = 0; i < 2_000; i++) {
+			csv.append("reader").append(i).append("@example.org,Reader number ").append(i).append('\n');
+		}
+		Files.writeString(dataDir.resolve("many.csv"), csv);
+		var disk = new SmallDisk(work.resolve("disk-work"), "16m");
+		List<String> settings = List.of("--newsletter.templates-dir=templates");
+		disk.copyIn(dataDir)
+			.newsletterUntilItPrints("Every other command works beside it", settings, "serve", "--port=0")
+			.fillLeaving(0)
+			.newsletter(settings, "subscribers", "import", disk.mount().resolve("data/many.csv").toString())
+			.free()
+			.stopService()
+			.awaitAll()
+			.newsletter(settings, "subscribers", "list");
+
+		var outcomes = disk.run();
+
+		var imported = outcomes.get(1);
+		assertThat(imported.exitCode()).as(imported.toString()).isEqualTo(1);
+		assertThat(imported.err().lines()).as(imported.toString()).containsExactly("newsletter: cannot write to the data directory "
+				+ disk.mount().resolve("data") + ": no space left on the device; the last change was not saved "
+				+ "(free space or fix the directory, then run the command again)");
+		var list = outcomes.get(2);
+		assertThat(list.exitCode()).as(list.toString()).isZero();
+		assertThat(list.out()).containsPattern("active +ada@example.org");
+	}
+
+	@Test
 	void aReadOnlyDataDirectoryFailsInOneLine() throws Exception {
 		assumeTrue(SmallDisk.available(), "this machine does not let a process mount a tmpfs in a namespace of its own");
 		var disk = new SmallDisk(work.resolve("disk-work"), "8m");

@@ -125,6 +125,12 @@ final class SmallDisk {
 		return this;
 	}
 
+	/** Stops the {@code serve} started on the small disk (SIGTERM to the pid it announced). */
+	SmallDisk stopService() {
+		script.add("kill -TERM $(sed -n 's/^pid=//p' " + quote(mount().resolve("data/service.properties")) + ")");
+		return this;
+	}
+
 	/** Waits a while. */
 	SmallDisk sleep(double seconds) {
 		script.add("sleep " + seconds);

@@ -33,6 +33,12 @@ public final class StorageFailures extends AppenderBase<ILoggingEvent> {
 	/** HSQLDB names its engine loggers {@code hsqldb.db.<database>...}. */
 	static final String ENGINE_LOGGER = "hsqldb.db";
 
+	/**
+	 * The first failure heard in this JVM, for {@link #heard()}: static because HSQLDB calls a
+	 * Java routine by its class and static method name, with no instance to ask.
+	 */
+	private static volatile String heardInThisJvm;
+
 	private final Path dataDir;
 
 	private volatile DataDirWriteException failure;
@@ -55,7 +61,7 @@ public final class StorageFailures extends AppenderBase<ILoggingEvent> {
 
 	/** The failures heard for {@code dataSource}: empty unless it is the checked HSQLDB file database. */
 	public static Optional<StorageFailures> of(DataSource dataSource) {
-		return dataSource instanceof DurableWrites.Checked checked ? Optional.of(checked.failures()) : Optional.empty();
+		return dataSource instanceof DurableWrites.Checked checked ? Optional.ofNullable(checked.failures()) : Optional.empty();
 	}
 
 	/** @throws DataDirWriteException when a file of the database could not be written since start */
@@ -79,6 +85,15 @@ public final class StorageFailures extends AppenderBase<ILoggingEvent> {
 		return error;
 	}
 
+	/**
+	 * The database's {@code storage_failure()} (Flyway V10): the first failure to write the
+	 * database's files heard in the JVM that holds them, or {@code null}. A command beside the
+	 * service asks it after each write, since HSQLDB reports to it the commit done all the same.
+	 */
+	public static String heard() {
+		return heardInThisJvm;
+	}
+
 	/** Whether a write of the database's files has failed since start. */
 	public boolean failed() {
 		return failure != null;
@@ -92,6 +107,7 @@ public final class StorageFailures extends AppenderBase<ILoggingEvent> {
 		IOException cause = ioCause(event.getThrowableProxy());
 		if (cause != null) {
 			failure = new DataDirWriteException(DataDirWriteException.describe(dataDir, cause), cause);
+			heardInThisJvm = failure.getMessage();
 		}
 	}
 
