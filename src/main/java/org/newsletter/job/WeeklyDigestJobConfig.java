@@ -74,6 +74,9 @@ public class WeeklyDigestJobConfig {
 	/** The step each send partition runs; its executions are named {@code send-worker:partitionN}. */
 	public static final String SEND_WORKER_STEP = "send-worker";
 
+	/** A send partition's id range, put in its context by the partitioner, read by its reader. */
+	private static final String MIN_ID = "minId";
+
 	private static final String MAX_ID = "maxId";
 
 	private static final String PENDING_READER = "pendingSubscribers";
@@ -194,7 +197,7 @@ public class WeeklyDigestJobConfig {
 			for (int i = 0; i < gridSize; i++) {
 				long min = i == 0 ? 0 : i <= splits.size() ? splits.get(i - 1) : Long.MAX_VALUE;
 				var range = new ExecutionContext();
-				range.putLong(SendPartitionStart.MIN_ID, min);
+				range.putLong(MIN_ID, min);
 				range.putLong(MAX_ID, i < splits.size() ? splits.get(i) - 1 : i == splits.size() ? Long.MAX_VALUE : 0);
 				partitions.put("partition" + i, range);
 			}
@@ -217,31 +220,40 @@ public class WeeklyDigestJobConfig {
 			.reader(pendingSubscribers)
 			.writer(deliveryWriter)
 			.listener(report)
-			.listener(new SendPartitionStart(PENDING_READER, properties.send().chunkSize()))
 			.build();
 	}
 
 	/**
 	 * The active subscribers of one partition's id range with no delivery of this issue yet or a
 	 * deferred one, a page at a time in id order: each page is a short statement that continues
-	 * after the last id read. Every start of the partition, restarts included, reads its range
-	 * from the beginning (SendPartitionStart); the query itself leaves out whoever already had the
-	 * issue (sent or failed), so a restart sends to whom it still has to and retries the deferred.
+	 * after the last id read. It keeps no position: every start of the partition, restarts
+	 * included, reads its range from the beginning, and the query itself leaves out whoever
+	 * already had the issue (sent or failed), so a restart sends to whom it still has to and
+	 * retries the deferred (a deferral lies behind any saved position).
+	 * <p>
+	 * The range's lower bound is written {@code s.id + 0 >= :minId} so that HSQLDB does not take it
+	 * as the index range: with {@code s.id >= :minId} it walked the key from {@code minId} for
+	 * every page, next to the page's own {@code s.id > :lastId} (measured on 400,000 subscribers,
+	 * pages of 500 from id 300,000: 56 ms a page, growing with the depth, against 1 ms). This
+	 * way only a partition's first page walks the ids before its range, once.
 	 */
 	@Bean
 	@StepScope
 	JdbcPagingItemReader<Subscriber> pendingSubscribers(DataSource dataSource, NewsletterProperties properties,
 			@Value("#{stepExecution}") StepExecution step, RunIssue runIssue) throws Exception {
 		Issue issue = runIssue.issue();
+		ExecutionContext range = step.getExecutionContext();
 		return new JdbcPagingItemReaderBuilder<Subscriber>().name(PENDING_READER)
 			.dataSource(dataSource)
+			.saveState(false)
 			.selectClause("SELECT s.id, s.email, s.name, s.status, s.attributes")
 			.fromClause("FROM subscriber s")
 			.whereClause("""
-					s.id <= :maxId AND s.status = 'active' AND NOT EXISTS
+					s.id + 0 >= :minId AND s.id <= :maxId AND s.status = 'active' AND NOT EXISTS
 					(SELECT 1 FROM delivery d WHERE d.issue_id = :issueId AND d.subscriber_id = s.id
 					AND d.status <> 'deferred')""")
-			.parameterValues(Map.of("issueId", issue.id(), "maxId", step.getExecutionContext().getLong(MAX_ID)))
+			.parameterValues(Map.of("issueId", issue.id(), "minId", range.containsKey(MIN_ID) ? range.getLong(MIN_ID) : 0L,
+					"maxId", range.getLong(MAX_ID)))
 			.sortKeys(Map.of("id", Order.ASCENDING))
 			.rowMapper(new DataClassRowMapper<>(Subscriber.class))
 			.pageSize(properties.send().chunkSize())
