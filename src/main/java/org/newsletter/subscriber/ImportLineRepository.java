@@ -52,6 +52,11 @@ class ImportLineRepository {
 		long imported() {
 			return added + updated + unchanged;
 		}
+
+		/** These counts and {@code merged} (added, updated, unchanged lines not recorded here) together. */
+		Counts plus(long addedMore, long updatedMore, long unchangedMore) {
+			return new Counts(added + addedMore, updated + updatedMore, unchanged + unchangedMore, rejected, forgotten);
+		}
 	}
 
 	/** How many rejected lines' addresses could not be read, and the first of them (0 when none). */
@@ -75,6 +80,9 @@ class ImportLineRepository {
 	}
 
 	void record(long importId, List<Outcome> outcomes) {
+		if (outcomes.isEmpty()) {
+			return;
+		}
 		batch.batchUpdate("""
 				INSERT INTO subscriber_import_line (import_id, line, email_key, present_key, outcome, value, reason)
 				VALUES (?, ?, ?, ?, ?, ?, ?)""", outcomes, outcomes.size(), (ps, o) -> {

@@ -3,6 +3,7 @@ package org.newsletter.subscriber;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -42,9 +43,15 @@ public class SubscriberRepository {
 		}
 	}
 
-	/** Everything stored about a subscriber, as an export writes it. */
+	/**
+	 * Everything stored about a subscriber, as an export writes it, and the import line that last
+	 * merged into it.
+	 *
+	 * @param importId the import (job instance) that last merged a line into it, 0 when none
+	 * @param importLine that line's number, 0 when none
+	 */
 	record Stored(long id, String email, String name, String status, String attributes, Instant created,
-			Instant updated, Instant unsubscribedAt) {
+			Instant updated, Instant unsubscribedAt, long importId, long importLine) {
 	}
 
 	public Optional<Subscriber> findByEmail(String email) {
@@ -84,8 +91,8 @@ public class SubscriberRepository {
 	/** Every subscriber with all its columns in id order, streamed. */
 	void forEachStored(Consumer<Stored> action) {
 		jdbc.sql("""
-				SELECT id, email, name, status, attributes, created_at, updated_at, unsubscribed_at
-				FROM subscriber ORDER BY id""").withFetchSize(FETCH_SIZE).query((ResultSet rs) -> {
+				SELECT id, email, name, status, attributes, created_at, updated_at, unsubscribed_at, import_id,
+				import_line FROM subscriber ORDER BY id""").withFetchSize(FETCH_SIZE).query((ResultSet rs) -> {
 			action.accept(stored(rs));
 		});
 	}
@@ -130,7 +137,7 @@ public class SubscriberRepository {
 	public Change subscribe(String email, String name, Instant now) {
 		var line = new ImportLine.Accepted(0, email, name, Subscriber.ACTIVE, Map.of());
 		Merge merge = plan(line, findStored(List.of(line.key())).get(line.key()), true);
-		apply(List.of(merge), now);
+		apply(List.of(merge), now, null);
 		return merge.change();
 	}
 
@@ -140,7 +147,7 @@ public class SubscriberRepository {
 	 * @param current the stored subscriber, {@code null} for a new address
 	 */
 	record Merge(Change change, Stored current, String email, String key, String name, String status,
-			String attributes) {
+			String attributes, long line) {
 	}
 
 	/** The stored subscribers with these address keys, by key. */
@@ -150,8 +157,8 @@ public class SubscriberRepository {
 		}
 		Map<String, Stored> found = new HashMap<>();
 		jdbc.sql("""
-				SELECT id, email, email_key, name, status, attributes, created_at, updated_at, unsubscribed_at
-				FROM subscriber WHERE email_key IN (:keys)""").param("keys", keys).query((ResultSet rs) -> {
+				SELECT id, email, email_key, name, status, attributes, created_at, updated_at, unsubscribed_at,
+				import_id, import_line FROM subscriber WHERE email_key IN (:keys)""").param("keys", keys).query((ResultSet rs) -> {
 			found.put(rs.getString("email_key"), stored(rs));
 		});
 		return found;
@@ -167,7 +174,7 @@ public class SubscriberRepository {
 		if (current == null) {
 			String status = line.status() == null ? Subscriber.ACTIVE : line.status();
 			return new Merge(Change.ADDED, null, line.email(), line.key(), line.name(), status,
-					fitting(Attributes.merge(null, line.attributes())));
+					fitting(Attributes.merge(null, line.attributes())), line.line());
 		}
 		String status = current.status();
 		if (Subscriber.UNSUBSCRIBED.equals(line.status())
@@ -179,17 +186,22 @@ public class SubscriberRepository {
 		boolean same = line.email().equals(current.email()) && Objects.equals(name, current.name())
 				&& status.equals(current.status()) && Objects.equals(attributes, current.attributes());
 		return new Merge(same ? Change.UNCHANGED : Change.UPDATED, current, line.email(), line.key(), name, status,
-				attributes);
+				attributes, line.line());
 	}
 
-	/** Writes the planned merges, in two JDBC batches. */
-	void apply(List<Merge> merges, Instant now) {
+	/**
+	 * Writes the planned merges, in JDBC batches (one per kind of change), each subscriber marked
+	 * with import {@code importId} and its line ({@code null}: not an import, marks kept).
+	 */
+	void apply(List<Merge> merges, Instant now, Long importId) {
 		Timestamp at = Timestamp.from(now);
 		List<Merge> added = merges.stream().filter(m -> m.change() == Change.ADDED).toList();
 		List<Merge> updated = merges.stream().filter(m -> m.change() == Change.UPDATED).toList();
+		List<Merge> unchanged = importId == null ? List.of()
+				: merges.stream().filter(m -> m.change() == Change.UNCHANGED).toList();
 		batch.batchUpdate("""
 				INSERT INTO subscriber (email, email_key, name, status, attributes, created_at, updated_at,
-				unsubscribed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", added, added.size(), (ps, m) -> {
+				unsubscribed_at, import_id, import_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", added, added.size(), (ps, m) -> {
 			ps.setString(1, m.email());
 			ps.setString(2, m.key());
 			ps.setString(3, m.name());
@@ -198,10 +210,13 @@ public class SubscriberRepository {
 			ps.setTimestamp(6, at);
 			ps.setTimestamp(7, at);
 			ps.setTimestamp(8, Subscriber.UNSUBSCRIBED.equals(m.status()) ? at : null);
+			ps.setObject(9, importId, Types.BIGINT);
+			ps.setObject(10, importId == null ? null : m.line(), Types.BIGINT);
 		});
 		batch.batchUpdate("""
 				UPDATE subscriber SET email = ?, name = ?, status = ?, attributes = ?, updated_at = ?,
-				unsubscribed_at = CASE WHEN ? = 'unsubscribed' THEN COALESCE(unsubscribed_at, ?) ELSE NULL END
+				unsubscribed_at = CASE WHEN ? = 'unsubscribed' THEN COALESCE(unsubscribed_at, ?) ELSE NULL END,
+				import_id = COALESCE(?, import_id), import_line = COALESCE(?, import_line)
 				WHERE id = ?""", updated, updated.size(), (ps, m) -> {
 			ps.setString(1, m.email());
 			ps.setString(2, m.name());
@@ -210,25 +225,34 @@ public class SubscriberRepository {
 			ps.setTimestamp(5, at);
 			ps.setString(6, m.status());
 			ps.setTimestamp(7, at);
-			ps.setLong(8, m.current().id());
+			ps.setObject(8, importId, Types.BIGINT);
+			ps.setObject(9, importId == null ? null : m.line(), Types.BIGINT);
+			ps.setLong(10, m.current().id());
 		});
+		batch.batchUpdate("UPDATE subscriber SET import_id = ?, import_line = ? WHERE id = ?", unchanged,
+				unchanged.size(), (ps, m) -> {
+					ps.setLong(1, importId);
+					ps.setLong(2, m.line());
+					ps.setLong(3, m.current().id());
+				});
 	}
 
 	/**
 	 * Unsubscribes (or, not written, counts) the active subscribers that no line of import
-	 * {@code importId} names, rejected lines with a valid address included.
+	 * {@code importId} names: not merged by it (its mark) and not named by a line it recorded
+	 * (rejected lines with a valid address, a dry run's lines).
 	 */
 	int unsubscribeAbsent(long importId, boolean write, Instant now) {
 		String absent = """
-				FROM subscriber s WHERE s.status = 'active' AND NOT EXISTS (SELECT 1 FROM subscriber_import_line l
-				WHERE l.import_id = ? AND l.present_key = s.email_key)""";
+				FROM subscriber s WHERE s.status = 'active' AND COALESCE(s.import_id, 0) <> ?
+				AND NOT EXISTS (SELECT 1 FROM subscriber_import_line l WHERE l.import_id = ? AND l.present_key = s.email_key)""";
 		if (!write) {
-			return jdbc.sql("SELECT COUNT(*) " + absent).param(importId).query(Integer.class).single();
+			return jdbc.sql("SELECT COUNT(*) " + absent).params(importId, importId).query(Integer.class).single();
 		}
 		Timestamp at = Timestamp.from(now);
 		return jdbc.sql("UPDATE subscriber SET status = 'unsubscribed', updated_at = ?, unsubscribed_at = ? WHERE id IN "
 				+ "(SELECT s.id " + absent + ")")
-			.params(at, at, importId)
+			.params(at, at, importId, importId)
 			.update();
 	}
 
@@ -244,7 +268,7 @@ public class SubscriberRepository {
 	private static Stored stored(ResultSet rs) throws SQLException {
 		return new Stored(rs.getLong("id"), rs.getString("email"), rs.getString("name"), rs.getString("status"),
 				rs.getString("attributes"), instant(rs, "created_at"), instant(rs, "updated_at"),
-				instant(rs, "unsubscribed_at"));
+				instant(rs, "unsubscribed_at"), rs.getLong("import_id"), rs.getLong("import_line"));
 	}
 
 	private static Instant instant(ResultSet rs, String column) throws SQLException {
