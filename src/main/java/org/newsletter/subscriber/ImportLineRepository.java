@@ -67,13 +67,16 @@ class ImportLineRepository {
 	Map<String, Long> linesOf(long importId, Collection<String> keys) {
 		Map<String, Long> lines = new HashMap<>();
 		if (!keys.isEmpty()) {
-			jdbc.sql("""
-					SELECT email_key, line FROM subscriber_import_line
-					WHERE import_id = :importId AND email_key IN (:keys)""")
-				.param("importId", importId)
+			// The import is compared here, not in SQL: with "import_id = ? AND" HSQLDB walked all
+			// the import's lines for each chunk (an import's look-ups grew with the square of its
+			// lines) instead of looking each key up in the email_key index. The table only holds
+			// the lines of imports not yet reported, so other imports' rows are few.
+			jdbc.sql("SELECT email_key, line, import_id FROM subscriber_import_line WHERE email_key IN (:keys)")
 				.param("keys", keys)
 				.query((ResultSet rs) -> {
-					lines.put(rs.getString(1), rs.getLong(2));
+					if (rs.getLong(3) == importId) {
+						lines.put(rs.getString(1), rs.getLong(2));
+					}
 				});
 		}
 		return lines;

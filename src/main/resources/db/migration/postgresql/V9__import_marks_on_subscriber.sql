@@ -6,3 +6,8 @@
 -- --forget's lines. Written in the chunk's transaction with the merge itself.
 ALTER TABLE subscriber ADD COLUMN import_id BIGINT;
 ALTER TABLE subscriber ADD COLUMN import_line BIGINT;
+
+-- A dry run and --forget still look their earlier lines up by address key ("import_id = ? AND
+-- email_key IN (...)"): HSQLDB uses an index for an IN list only on its first column, and
+-- walked all the import's lines per chunk without this one.
+CREATE INDEX subscriber_import_line_key_ix ON subscriber_import_line (email_key);
