@@ -25,6 +25,8 @@ public class SubscriberRepository {
 
 	private static final int FETCH_SIZE = 1000;
 
+	private static final int PAGE = 5000;
+
 	private final JdbcClient jdbc;
 
 	private final JdbcTemplate batch;
@@ -88,22 +90,41 @@ public class SubscriberRepository {
 			});
 	}
 
-	/** Every subscriber with all its columns in id order, streamed. */
+	/** Every subscriber with all its columns in id order, a page at a time. */
 	void forEachStored(Consumer<Stored> action) {
-		jdbc.sql("""
+		forEachPage("""
 				SELECT id, email, name, status, attributes, created_at, updated_at, unsubscribed_at, import_id,
-				import_line FROM subscriber ORDER BY id""").withFetchSize(FETCH_SIZE).query((ResultSet rs) -> {
-			action.accept(stored(rs));
-		});
+				import_line FROM subscriber WHERE id > ? ORDER BY id""", rs -> action.accept(stored(rs)));
 	}
 
-	/** The attribute texts of every subscriber that has some, streamed. */
+	/** The attribute texts of every subscriber that has some, a page at a time. */
 	void forEachAttributes(Consumer<String> action) {
-		jdbc.sql("SELECT attributes FROM subscriber WHERE attributes IS NOT NULL")
-			.withFetchSize(FETCH_SIZE)
-			.query((ResultSet rs) -> {
-				action.accept(rs.getString(1));
+		forEachPage("SELECT id, attributes FROM subscriber WHERE id > ? AND attributes IS NOT NULL ORDER BY id",
+				rs -> action.accept(rs.getString("attributes")));
+	}
+
+	/**
+	 * Runs {@code query} (rows with {@code id > ?} in id order) page after page, each a short walk
+	 * of the primary key. One query over the whole table was copied by HSQLDB into a result on
+	 * disk before its first row (V4): an export of a million subscribers ran at 19,000 rows/s.
+	 */
+	private void forEachPage(String query, RowCallback action) {
+		long[] last = { 0 };
+		int[] read = new int[1];
+		do {
+			read[0] = 0;
+			jdbc.sql(query + " FETCH FIRST " + PAGE + " ROWS ONLY").param(last[0]).query((ResultSet rs) -> {
+				action.accept(rs);
+				last[0] = rs.getLong("id");
+				read[0]++;
 			});
+		}
+		while (read[0] == PAGE);
+	}
+
+	private interface RowCallback {
+
+		void accept(ResultSet rs) throws SQLException;
 	}
 
 	/**
