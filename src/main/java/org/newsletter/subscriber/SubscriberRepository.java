@@ -177,9 +177,17 @@ public class SubscriberRepository {
 			return Map.of();
 		}
 		Map<String, Stored> found = new HashMap<>();
-		jdbc.sql("""
-				SELECT id, email, email_key, name, status, attributes, created_at, updated_at, unsubscribed_at,
-				import_id, import_line FROM subscriber WHERE email_key IN (:keys)""").param("keys", keys).query((ResultSet rs) -> {
+		// One array parameter, not an IN list of a chunk's 5,000: HSQLDB compiled that statement
+		// anew for every chunk, 17 % of a million-row import's time. "IN (UNNEST(?))" of an array
+		// reads the email_key index for each key in HSQLDB and PostgreSQL alike.
+		batch.query(connection -> {
+			var statement = connection.prepareStatement("""
+					SELECT id, email, email_key, name, status, attributes, created_at, updated_at, unsubscribed_at,
+					import_id, import_line FROM subscriber
+					WHERE email_key IN (SELECT k FROM UNNEST(CAST(? AS VARCHAR(320) ARRAY)) AS t (k))""");
+			statement.setArray(1, connection.createArrayOf("VARCHAR", keys.toArray()));
+			return statement;
+		}, (ResultSet rs) -> {
 			found.put(rs.getString("email_key"), stored(rs));
 		});
 		return found;
