@@ -124,9 +124,11 @@ class ImportLineWriter implements ItemStreamWriter<ImportLine> {
 		if (!dryRun) {
 			subscribers.apply(merges, clock.instant(), importId);
 			forgotten.remove(resubscribed);
-			merges.forEach(merge -> merged.merge(merge.change().outcome(), 1L, Long::sum));
 		}
 		lines.record(importId, outcomes);
+		if (!dryRun) {
+			merges.forEach(merge -> merged.merge(merge.change().outcome(), 1L, Long::sum));
+		}
 	}
 
 	@Override
