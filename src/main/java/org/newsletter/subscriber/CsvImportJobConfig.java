@@ -53,8 +53,8 @@ class CsvImportJobConfig {
 	static final String FIRST_UNREAD_LINE = "firstUnreadLine";
 
 	/**
-	 * Lines per chunk (one transaction, one commit forced to disk). 1,000 measured 12 % slower
-	 * than 5,000 on a million rows; larger chunks gained nothing and hold more lines in memory.
+	 * Lines per chunk (one transaction, one commit forced to disk, one update of the job
+	 * repository): a fifth of the commits of the former 1,000; a chunk's lines are a few MB.
 	 */
 	private static final int CHUNK = 5000;
 
