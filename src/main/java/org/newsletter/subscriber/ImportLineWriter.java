@@ -9,20 +9,31 @@ import java.util.Map;
 import java.util.Set;
 
 import org.springframework.batch.infrastructure.item.Chunk;
-import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamWriter;
 
 /**
  * Merges a chunk of checked lines into the subscriber list and records what each line did, in
  * the chunk's one transaction. A line whose address an earlier line of the file already
- * brought (in this chunk, an earlier one, or before a crash) is rejected as a duplicate. In a
- * dry run the outcomes are recorded and the list is left alone.
+ * brought (in this chunk, an earlier one, or before a crash) is rejected as a duplicate.
+ * <p>
+ * A merged subscriber carries the import's id and the line's number ({@link SubscriberRepository#apply}):
+ * the subscriber row read for the merge tells a duplicate, and a merged line is counted in the
+ * step's context (committed with the chunk) rather than written as a row of its own. Rejected
+ * lines are recorded in {@code subscriber_import_line} for the report. In a dry run the list is
+ * left alone and every line's outcome is recorded there instead.
  * <p>
  * An address that was forgotten at the person's request is refused unless {@code --resubscribe}
  * (which takes it off the suppression list). With {@code --forget} every good line's address is
  * forgotten instead ({@link ForgottenAddresses}); the line's record then holds the address's
  * hash, not the address.
  */
-class ImportLineWriter implements ItemWriter<ImportLine> {
+class ImportLineWriter implements ItemStreamWriter<ImportLine> {
+
+	/** The step context's counts of the merged lines not recorded in {@code subscriber_import_line}, by outcome. */
+	static final List<String> MERGED = List.of("added", "updated", "unchanged");
+
+	private final Map<String, Long> merged = new HashMap<>();
 
 	private final SubscriberRepository subscribers;
 
@@ -64,8 +75,16 @@ class ImportLineWriter implements ItemWriter<ImportLine> {
 				keys.add(accepted.key());
 			}
 		}
-		Map<String, Long> earlier = new HashMap<>(lines.linesOf(importId, keys));
 		Map<String, SubscriberRepository.Stored> stored = subscribers.findStored(keys);
+		Map<String, Long> earlier = new HashMap<>();
+		stored.forEach((key, subscriber) -> {
+			if (subscriber.importId() == importId) {
+				earlier.put(key, subscriber.importLine());
+			}
+		});
+		if (dryRun) {
+			earlier.putAll(lines.linesOf(importId, keys));
+		}
 		Set<String> suppressed = forgotten.among(keys);
 		List<String> resubscribed = new ArrayList<>();
 		List<SubscriberRepository.Merge> merges = new ArrayList<>(chunk.size());
@@ -94,17 +113,33 @@ class ImportLineWriter implements ItemWriter<ImportLine> {
 				var merge = SubscriberRepository.plan(line, stored.get(key), resubscribe);
 				merges.add(merge);
 				earlier.put(key, line.line());
-				outcomes.add(new ImportLineRepository.Outcome(line.line(), key, key, merge.change().outcome(), null, null));
+				if (dryRun) {
+					outcomes.add(new ImportLineRepository.Outcome(line.line(), key, key, merge.change().outcome(), null, null));
+				}
 			}
 			catch (IllegalArgumentException ex) {
 				outcomes.add(rejection(new ImportLine.Rejected(line.line(), line.email(), ex.getMessage(), key)));
 			}
 		}
 		if (!dryRun) {
-			subscribers.apply(merges, clock.instant());
+			subscribers.apply(merges, clock.instant(), importId);
 			forgotten.remove(resubscribed);
 		}
 		lines.record(importId, outcomes);
+		if (!dryRun) {
+			merges.forEach(merge -> merged.merge(merge.change().outcome(), 1L, Long::sum));
+		}
+	}
+
+	@Override
+	public void open(ExecutionContext context) {
+		MERGED.forEach(outcome -> merged.put(outcome, context.getLong(outcome, 0)));
+	}
+
+	/** Called in the chunk's transaction after {@link #write}: the counts commit with the lines. */
+	@Override
+	public void update(ExecutionContext context) {
+		merged.forEach(context::putLong);
 	}
 
 	/** {@code --forget}: each good line's address is forgotten, whether or not it is on the list. */

@@ -162,13 +162,14 @@ public class SubscriberImport {
 			throw failure(file, execution);
 		}
 		long importId = execution.getJobInstance().getInstanceId();
-		var counts = lines.counts(importId);
+		var context = execution.getExecutionContext();
+		var counts = lines.counts(importId)
+			.plus(context.getLong("added", 0), context.getLong("updated", 0), context.getLong("unchanged", 0));
 		lines.forEachRejection(importId, rejections);
 		lines.delete(importId);
 		if (options.forget() && !options.dryRun()) {
 			forgotten.eraseTraces();
 		}
-		var context = execution.getExecutionContext();
 		return new Report(counts.added(), counts.updated(), counts.unchanged(), counts.rejected(),
 				context.getInt(CsvImportJobConfig.UNSUBSCRIBED, 0), context.getLong(CsvImportJobConfig.UNREAD_LINES, 0),
 				context.getLong(CsvImportJobConfig.FIRST_UNREAD_LINE, 0), options.forget(), counts.forgotten());

@@ -191,6 +191,53 @@ class SubscriberCsvTests {
 
 	@Test
 	@Timeout(300)
+	void badLinesScatteredOverManyChunksAreEachReportedAtTheirNumberAndAReimportChangesNothing() throws Exception {
+		int rows = 12_000;
+		StringBuilder text = new StringBuilder("email,name,city\n");
+		List<String> expected = new java.util.ArrayList<>();
+		int rejected = 0;
+		for (int line = 2; line <= rows + 1; line++) {
+			if (line % 97 == 0) {
+				text.append("not-an-email-").append(line).append(",Nobody,\n");
+				expected.add("line " + line + ": invalid address (not-an-email-" + line + ")");
+				rejected++;
+			}
+			else if (line % 101 == 0) {
+				// the address of a good line 7,000 lines before (another chunk), else of one just before
+				int first = IntStream.of(line - 7_000, line - 1, line - 2)
+					.filter(n -> n >= 2 && n % 97 != 0 && n % 101 != 0)
+					.findFirst()
+					.getAsInt();
+				text.append("READER").append(first).append("@example.org,Again,\n");
+				expected.add("line " + line + ": duplicate of line " + first + " (READER" + first + "@example.org)");
+				rejected++;
+			}
+			else {
+				text.append("reader").append(line).append("@example.org,Reader ").append(line).append(",City ")
+					.append(line % 7).append('\n');
+			}
+		}
+		Path csv = write("scattered.csv", text.toString());
+		int imported = rows - rejected;
+
+		var first = cli.run("subscribers", "import", csv.toString());
+		var again = cli.run("subscribers", "import", csv.toString(), "--replace");
+
+		assertThat(first.exitCode()).as(first.toString()).isEqualTo(2);
+		assertThat(first.out()).contains(imported + " imported (" + imported + " added, 0 updated, 0 unchanged), "
+				+ rejected + " rejected");
+		assertThat(first.err().lines()).containsExactlyElementsOf(expected.stream().map(e -> csv + ": " + e).toList());
+		assertThat(again.exitCode()).as(again.toString()).isEqualTo(2);
+		assertThat(again.out()).contains(imported + " imported (0 added, 0 updated, " + imported + " unchanged), "
+				+ rejected + " rejected", "0 unsubscribed: not in the file");
+		assertThat(again.err().lines()).containsExactlyElementsOf(first.err().lines().toList());
+		List<String> list = list();
+		assertThat(list).hasSize(imported).allMatch(line -> line.startsWith("active reader"));
+		assertThat(list).contains("active reader7100@example.org Reader 7100", "active reader12001@example.org Reader 12001");
+	}
+
+	@Test
+	@Timeout(300)
 	void aFileWithAByteThatIsNotUtf8IsReadAsWindows1252AndNoLineIsLost() throws Exception {
 		Path csv = numbered("big.csv", 50_000, 30_000, false);
 
