@@ -126,10 +126,7 @@ class ComposeStepTests {
 		assertThat(issues.findByJobInstance(execution.getJobInstance().getInstanceId())).isEmpty();
 	}
 
-	/**
-	 * Not a method returning a {@code JobExecution}: {@code @SpringBatchTest}'s job scope listener
-	 * would call it to make the test's job execution.
-	 */
+	/** Returns no {@code JobExecution}: see {@link DigestJobTestBed#step}. */
 	private Issue composed(Instant cutoff) {
 		var execution = jobOperatorTestUtils.startStep(WeeklyDigestJobConfig.COMPOSE_STEP,
 				DigestJobTestBed.run(cutoff.toString()), null);

@@ -30,6 +30,8 @@ import org.springframework.context.annotation.Import;
 				"spring.config.additional-location=optional:classpath:/batch-config/",
 				// read while logging starts, before the test bed's data directory is known
 				"logging.file.name=target/digest-job-tests/newsletter.log",
+				// here, not with the port: Boot's mail auto-configuration is conditional on it
+				"spring.mail.host=127.0.0.1",
 				"newsletter.send.connections=2",
 				"newsletter.send.retry.max-attempts=3",
 				"newsletter.send.retry.backoff=10ms",

@@ -3,8 +3,10 @@ package org.newsletter.job;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
@@ -15,7 +17,9 @@ import org.newsletter.EndToEnd;
 import org.newsletter.FeedServer;
 import org.newsletter.ScriptedSmtpServer;
 
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -68,18 +72,28 @@ final class DigestJobTestBed implements AutoCloseable {
 			return registry -> {
 				registry.add("newsletter.data-dir", bed.dataDir::toString);
 				registry.add("newsletter.feeds", () -> bed.dataDir.resolve("feeds.opml").toString());
-				registry.add("spring.mail.host", () -> "127.0.0.1");
 				registry.add("spring.mail.port", bed.smtp::port);
 			};
 		}
 	}
 
-	/** Empties the app's tables and the job repository, and names no feed. */
+	/** Empties the app's tables, the job repository and the archive and outbox folders, and names no feed. */
 	void reset() {
 		jobRepository.getObject().removeJobExecutions();
 		var jdbc = JdbcClient.create(dataSource.getObject());
 		Stream.of("delivery", "issue_entry", "issue", "entry", "feed", "subscriber", "run_heartbeat")
 			.forEach(table -> jdbc.sql("DELETE FROM " + table).update());
+		for (String folder : List.of("archive", "outbox")) {
+			try {
+				PathUtils.deleteDirectory(dataDir.resolve(folder));
+			}
+			catch (NoSuchFileException ex) {
+				// no run wrote there yet
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
 		feeds.serve(EndToEnd.planet("march-20"));
 		feedList();
 	}
@@ -123,6 +137,19 @@ final class DigestJobTestBed implements AutoCloseable {
 	/** The job parameters of {@code run --dry-run} with this cutoff. */
 	static JobParameters dryRun(String cutoff) {
 		return new DigestParameters(Instant.parse(cutoff), true, false, false).toJobParameters(Instant.now());
+	}
+
+	/**
+	 * The execution of step {@code name} in a job execution. Here rather than in a test class:
+	 * {@code @SpringBatchTest}'s scope listeners call a test's methods that return a step or job
+	 * execution to make the test's own.
+	 */
+	static StepExecution step(JobExecution execution, String name) {
+		return execution.getStepExecutions()
+			.stream()
+			.filter(step -> step.getStepName().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no step " + name + " in " + execution.getStepExecutions()));
 	}
 
 	/** Stops the servers, closes the database (its files are in the data directory) and deletes the directory. */
