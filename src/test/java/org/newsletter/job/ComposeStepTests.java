@@ -16,12 +16,10 @@ import org.newsletter.issue.Issue;
 import org.newsletter.issue.IssueRepository;
 
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.test.JobOperatorTestUtils;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Qualifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -50,10 +48,6 @@ class ComposeStepTests {
 	private JobOperatorTestUtils jobOperatorTestUtils;
 
 	@Autowired
-	@Qualifier("weeklyDigestJob")
-	private Job weeklyDigestJob;
-
-	@Autowired
 	private DigestJobTestBed bed;
 
 	@Autowired
@@ -68,7 +62,6 @@ class ComposeStepTests {
 	@BeforeEach
 	void startAfresh() {
 		bed.reset();
-		jobOperatorTestUtils.setJob(weeklyDigestJob);
 	}
 
 	@Test

@@ -17,9 +17,11 @@ import org.newsletter.EndToEnd;
 import org.newsletter.FeedServer;
 import org.newsletter.ScriptedSmtpServer;
 
+import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.test.JobOperatorTestUtils;
 import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -46,9 +48,16 @@ final class DigestJobTestBed implements AutoCloseable {
 
 	private final ObjectProvider<JobRepositoryTestUtils> jobRepository;
 
-	private DigestJobTestBed(ObjectProvider<DataSource> dataSource, ObjectProvider<JobRepositoryTestUtils> jobRepository) {
+	private final ObjectProvider<JobOperatorTestUtils> jobOperator;
+
+	private final ObjectProvider<Job> jobs;
+
+	private DigestJobTestBed(ObjectProvider<DataSource> dataSource, ObjectProvider<JobRepositoryTestUtils> jobRepository,
+			ObjectProvider<JobOperatorTestUtils> jobOperator, ObjectProvider<Job> jobs) {
 		this.dataSource = dataSource;
 		this.jobRepository = jobRepository;
+		this.jobOperator = jobOperator;
+		this.jobs = jobs;
 		try {
 			this.dataDir = Files.createTempDirectory("newsletter-job-");
 		}
@@ -63,8 +72,9 @@ final class DigestJobTestBed implements AutoCloseable {
 
 		@Bean
 		DigestJobTestBed digestJobTestBed(ObjectProvider<DataSource> dataSource,
-				ObjectProvider<JobRepositoryTestUtils> jobRepository) {
-			return new DigestJobTestBed(dataSource, jobRepository);
+				ObjectProvider<JobRepositoryTestUtils> jobRepository, ObjectProvider<JobOperatorTestUtils> jobOperator,
+				ObjectProvider<Job> jobs) {
+			return new DigestJobTestBed(dataSource, jobRepository, jobOperator, jobs);
 		}
 
 		@Bean
@@ -77,8 +87,14 @@ final class DigestJobTestBed implements AutoCloseable {
 		}
 	}
 
-	/** Empties the app's tables, the job repository and the archive and outbox folders, and names no feed. */
+	/**
+	 * Empties the app's tables, the job repository and the archive and outbox folders, names no
+	 * feed, and points {@code JobOperatorTestUtils} at the weekly-digest job (the context has
+	 * another job, the subscriber import, so {@code @SpringBatchTest} cannot choose).
+	 */
 	void reset() {
+		jobOperator.getObject()
+			.setJob(jobs.stream().filter(job -> job.getName().equals(WeeklyDigestJobConfig.JOB_NAME)).findFirst().orElseThrow());
 		jobRepository.getObject().removeJobExecutions();
 		var jdbc = JdbcClient.create(dataSource.getObject());
 		Stream.of("delivery", "issue_entry", "issue", "entry", "feed", "subscriber", "run_heartbeat")

@@ -5,12 +5,10 @@ import org.junit.jupiter.api.Test;
 import org.newsletter.feed.FeedRepository;
 
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.test.JobOperatorTestUtils;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,10 +19,6 @@ class FetchStepTests {
 
 	@Autowired
 	private JobOperatorTestUtils jobOperatorTestUtils;
-
-	@Autowired
-	@Qualifier("weeklyDigestJob")
-	private Job weeklyDigestJob;
 
 	@Autowired
 	private DigestJobTestBed bed;
@@ -38,7 +32,6 @@ class FetchStepTests {
 	@BeforeEach
 	void startAfresh() {
 		bed.reset();
-		jobOperatorTestUtils.setJob(weeklyDigestJob);
 	}
 
 	@Test

@@ -13,12 +13,10 @@ import org.newsletter.subscriber.SubscriberRepository;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.test.JobOperatorTestUtils;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Qualifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,10 +34,6 @@ class FinishStepTests {
 	private JobOperatorTestUtils jobOperatorTestUtils;
 
 	@Autowired
-	@Qualifier("weeklyDigestJob")
-	private Job weeklyDigestJob;
-
-	@Autowired
 	private DigestJobTestBed bed;
 
 	@Autowired
@@ -51,7 +45,6 @@ class FinishStepTests {
 	@BeforeEach
 	void startAfresh(@Autowired SubscriberRepository subscribers) {
 		bed.reset();
-		jobOperatorTestUtils.setJob(weeklyDigestJob);
 		bed.feedList(bed.feed("real-python.xml"));
 		subscribers.subscribe("finish@example.org", "Fin", Instant.parse(CUTOFF).minusSeconds(86400));
 	}
@@ -62,10 +55,7 @@ class FinishStepTests {
 		JobExecution execution = jobOperatorTestUtils.startJob(DigestJobTestBed.run(CUTOFF));
 
 		// then
-		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-		StepExecution finish = DigestJobTestBed.step(execution, WeeklyDigestJobConfig.FINISH_STEP);
-		assertThat(finish.getExitStatus().getExitCode()).isEqualTo(ExitStatus.COMPLETED.getExitCode());
-		Issue issue = issues.findByJobInstance(execution.getJobInstance().getInstanceId()).orElseThrow();
+		Issue issue = finishedIssue(execution);
 		assertThat(issue.status()).isEqualTo("SENT");
 		assertThat(issues.findSent()).extracting(IssueRepository.SentIssue::id).containsExactly(issue.id());
 		Path page = archive.page(issue);
@@ -81,13 +71,18 @@ class FinishStepTests {
 		JobExecution execution = jobOperatorTestUtils.startJob(DigestJobTestBed.dryRun(CUTOFF));
 
 		// then
-		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-		StepExecution finish = DigestJobTestBed.step(execution, WeeklyDigestJobConfig.FINISH_STEP);
-		assertThat(finish.getExitStatus().getExitCode()).isEqualTo(ExitStatus.COMPLETED.getExitCode());
-		Issue issue = issues.findByJobInstance(execution.getJobInstance().getInstanceId()).orElseThrow();
+		Issue issue = finishedIssue(execution);
 		assertThat(issue.status()).isEqualTo("COMPOSED");
 		assertThat(issues.findSent()).isEmpty();
 		assertThat(execution.getExecutionContext().containsKey(WeeklyDigestJobConfig.ARCHIVE)).isFalse();
 		assertThat(archive.page(issue)).doesNotExist();
+	}
+
+	/** The issue of a job that completed, its finish step included. */
+	private Issue finishedIssue(JobExecution execution) {
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		StepExecution finish = DigestJobTestBed.step(execution, WeeklyDigestJobConfig.FINISH_STEP);
+		assertThat(finish.getExitStatus().getExitCode()).isEqualTo(ExitStatus.COMPLETED.getExitCode());
+		return issues.findByJobInstance(execution.getJobInstance().getInstanceId()).orElseThrow();
 	}
 }
