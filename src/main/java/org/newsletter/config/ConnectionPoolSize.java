@@ -7,10 +7,14 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Sizes the database connection pool for the send step: each of its
- * {@code newsletter.send.connections} partitions holds a cursor and a chunk transaction, and
- * the delivery recorder and the job's own bookkeeping need one each. A pool set larger by
- * {@code spring.datasource.hikari.maximum-pool-size} is left alone.
+ * Makes the database connection pool hold at least {@code 2 × newsletter.send.connections + 4}
+ * connections, for the send step's partitions running at once: each borrows one briefly for a
+ * page of its reader (a short statement; its chunks hold no transaction) and for its step's
+ * bookkeeping in the job repository, while the delivery recorder's writer, the job's own
+ * bookkeeping and the run heartbeat need theirs. Two per partition is headroom, not a count of
+ * connections held. A pool set larger by {@code spring.datasource.hikari.maximum-pool-size} is
+ * left alone. The setting is read from the environment: a bean post-processor is made before
+ * {@code NewsletterProperties} is bound.
  */
 @Component
 class ConnectionPoolSize implements BeanPostProcessor {

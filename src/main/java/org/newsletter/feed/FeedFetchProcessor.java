@@ -6,9 +6,12 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.stereotype.Component;
 
 /**
- * The fetch step's processor: fetches and parses one feed of the list. Runs on several threads
- * at once. Every failure, expected or not, leaves as a {@link FeedException} with its reason,
- * which the step skips and records.
+ * Fetches and parses one feed of the list within one deadline: for the fetch step on its
+ * reader's fetch threads ({@link FeedPrefetcher}, which hands the result or the failure to the
+ * step), for {@code feeds check} and for {@code preview}. Runs on several threads at once. Every
+ * failure, expected or not, leaves as a {@link FeedException} with its reason, which the fetch
+ * step skips and records. (An {@code ItemProcessor} by its type, no step uses it as one: the
+ * fetch step's processor is {@link FeedPrefetcher.Prefetched#fetched()}.)
  */
 @Component
 public class FeedFetchProcessor implements ItemProcessor<FeedSource, FeedFetchProcessor.Fetched> {

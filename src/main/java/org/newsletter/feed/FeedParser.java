@@ -55,14 +55,19 @@ public class FeedParser {
 		this.inputs = ThreadLocal.withInitial(() -> new SecureInput(maxDepth));
 	}
 
-	/** Parses {@code body}, however long it takes; {@code url} is where it came from (for relative links). */
+	/** {@link #parse(FeedFetcher.Body, Deadline)} with no deadline, for a body already at hand (tests, fixtures). */
 	public ParsedFeed parse(FeedFetcher.Body body) throws FeedException {
 		return parse(body, Deadline.NONE);
 	}
 
 	/**
-	 * Parses {@code body} by {@code deadline}; {@code url} is where it came from (for relative links).
-	 * @throws FeedException with the reason, "timed out" when the deadline passes first
+	 * Parses {@code body} by {@code deadline}: decodes it ({@link FeedCharset}: its declared or
+	 * sniffed charset), refuses an HTML page, reads the XML (DOCTYPEs refused, nesting bounded),
+	 * and makes each entry's plain-text fields and cleaned HTML, relative links made absolute
+	 * against the feed's site link or else {@code body.url()}. Of entries with the same guid (or,
+	 * without one, the same link) only the first is kept.
+	 * @throws FeedException with the reason: not a feed, unreadable, nested too deep, or
+	 *     "timed out" when the deadline passes first
 	 */
 	public ParsedFeed parse(FeedFetcher.Body body, Deadline deadline) throws FeedException {
 		String text = FeedCharset.decode(body.bytes(), body.contentType());

@@ -26,16 +26,12 @@ public class Eligibility {
 	}
 
 	/**
-	 * The window of an issue: open at its start, closed at its end.
+	 * The window of an issue: open at its start, closed at its end ({@link #candidates} applies it).
 	 *
 	 * @param start exclusive lower bound
 	 * @param end the cutoff, inclusive
 	 */
 	public record Window(Instant start, Instant end) {
-
-		public boolean contains(Instant instant) {
-			return instant.isAfter(start) && !instant.isAfter(end);
-		}
 	}
 
 	/**

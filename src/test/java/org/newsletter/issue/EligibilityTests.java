@@ -33,17 +33,4 @@ class EligibilityTests {
 		assertThat(window.start()).isEqualTo(Instant.parse("2026-03-18T00:00:00Z"));
 		assertThat(window.end()).isEqualTo(CUTOFF);
 	}
-
-	@Test
-	void windowIsOpenAtItsStartAndClosedAtItsEnd() {
-		var window = Eligibility.window(Instant.parse("2026-03-21T00:00:00Z"), Optional.empty(), LATENESS, LOOKBACK);
-		var start = Instant.parse("2026-03-14T00:00:00Z");
-
-		assertThat(window.contains(start)).isFalse();
-		assertThat(window.contains(start.plusNanos(1))).isTrue();
-		assertThat(window.contains(Instant.parse("2026-03-18T12:00:00Z"))).isTrue();
-		assertThat(window.contains(window.end())).isTrue();
-		assertThat(window.contains(window.end().plusNanos(1))).isFalse();
-		assertThat(window.contains(start.minusSeconds(1))).isFalse();
-	}
 }

@@ -161,7 +161,9 @@ final class FixtureIssue {
 		ParsedFeed parsed = parse(parser, file);
 		String source = parsed.title().isEmpty() ? name : parsed.title();
 		for (ParsedFeed.Entry entry : parsed.entries()) {
-			if (entry.published() != null && window.contains(entry.published())) {
+			// the window as Eligibility.candidates applies it: open at its start, closed at its end
+			if (entry.published() != null && entry.published().isAfter(window.start())
+					&& !entry.published().isAfter(window.end())) {
 				candidates.add(new Eligibility.Candidate(candidates.size() + 1, feedId, source, parsed.siteLink(),
 						entry.title(), entry.link(), entry.author(), entry.published(), entry.text(), entry.contentHtml()));
 			}

@@ -1,0 +1,115 @@
+package org.newsletter.job;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.newsletter.subscriber.SubscriberRepository;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.test.JobOperatorTestUtils;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * The send step over real SMTP (DESIGN.md §5): a temporary refusal (4xx) is retried and the
+ * message delivered once; a permanent refusal (5xx) of one recipient is that delivery's failure,
+ * recorded with the server's reply, and the others are sent. The step reads the issue of its own
+ * job execution, so the job runs whole, fed by a served feed.
+ */
+@DigestJobTest
+class SendStepTests {
+
+	private static final String CUTOFF = "2026-03-21T00:00:00Z";
+
+	@Autowired
+	private JobOperatorTestUtils jobOperatorTestUtils;
+
+	@Autowired
+	private DigestJobTestBed bed;
+
+	@Autowired
+	private SubscriberRepository subscribers;
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	@BeforeEach
+	void startAfresh() {
+		bed.reset();
+		bed.feedList(bed.feed("real-python.xml"));
+	}
+
+	@Test
+	void aTemporaryRefusalIsRetriedAndTheMessageDeliveredOnce() throws Exception {
+		// given
+		List<String> readers = subscribed("ada.4xx@example.org", "ben.4xx@example.org", "cy.4xx@example.org");
+		bed.smtp().failTemporarily(1); // the first message gets "451 try again later" after its data
+
+		// when
+		JobExecution execution = jobOperatorTestUtils.startJob(DigestJobTestBed.run(CUTOFF));
+
+		// then
+		assertCompletedHavingWrittenToAll(execution, 3);
+		for (String reader : readers) {
+			assertThat(bed.smtp().messageIds(reader)).as(reader + " got the issue once").hasSize(1);
+		}
+		assertThat(deliveries()).extracting(Delivery::email, Delivery::status)
+			.containsExactlyInAnyOrder(tuple(readers.get(0), "sent"), tuple(readers.get(1), "sent"),
+					tuple(readers.get(2), "sent"));
+	}
+
+	@Test
+	void aPermanentRefusalFailsThatDeliveryOnlyAndTheOthersAreSent() throws Exception {
+		// given
+		List<String> readers = subscribed("ada.5xx@example.org", "ben.5xx@example.org", "cy.5xx@example.org");
+		bed.smtp().reply("ben.5xx@example.org", "550 5.1.1 no such user");
+
+		// when
+		JobExecution execution = jobOperatorTestUtils.startJob(DigestJobTestBed.run(CUTOFF));
+
+		// then
+		assertCompletedHavingWrittenToAll(execution, 3);
+		assertThat(deliveries()).extracting(Delivery::email, Delivery::status)
+			.containsExactlyInAnyOrder(tuple(readers.get(0), "sent"), tuple(readers.get(1), "failed"),
+					tuple(readers.get(2), "sent"));
+		assertThat(deliveries()).filteredOn(d -> d.status().equals("failed"))
+			.singleElement()
+			.extracting(Delivery::smtpReply)
+			.asString()
+			.contains("550 5.1.1 no such user");
+		assertThat(bed.smtp().delivered()).contains(readers.get(0), readers.get(2)).doesNotContain(readers.get(1));
+	}
+
+	private static void assertCompletedHavingWrittenToAll(JobExecution execution, int subscribers) {
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		StepExecution send = DigestJobTestBed.step(execution, WeeklyDigestJobConfig.SEND_STEP);
+		assertThat(send.getExitStatus().getExitCode()).isEqualTo(ExitStatus.COMPLETED.getExitCode());
+		assertThat(send.getReadCount()).isEqualTo(subscribers);
+		assertThat(send.getWriteCount()).isEqualTo(subscribers);
+		assertThat(send.getSkipCount()).isZero();
+	}
+
+	private List<String> subscribed(String... emails) {
+		for (String email : emails) {
+			subscribers.subscribe(email, null, Instant.parse(CUTOFF).minusSeconds(86400));
+		}
+		return List.of(emails);
+	}
+
+	record Delivery(String email, String status, String smtpReply) {
+	}
+
+	private List<Delivery> deliveries() {
+		return jdbc.sql("SELECT s.email, d.status, d.smtp_reply FROM delivery d JOIN subscriber s ON s.id = d.subscriber_id")
+			.query(Delivery.class)
+			.list();
+	}
+}
