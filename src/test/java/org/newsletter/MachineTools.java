@@ -2,7 +2,7 @@ package org.newsletter;
 
 /**
  * What a test needs from the machine beyond the JDK: Chromium and ChromeDriver for the browser
- * test, PostgreSQL's server binaries for the PostgreSQL test. Without them the test is skipped,
+ * test; for the PostgreSQL test, when run as root, user namespaces. Without them the test is skipped,
  * naming what to install, so {@code ./mvnw -B verify} passes with a JDK alone; with
  * {@value #REQUIRE_ALL}=1, which {@code .ci/run} sets once it has installed them, a missing
  * one fails the test instead, so CI never skips one silently.

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The job repository and the app tables on PostgreSQL, chosen by {@code spring.datasource.*}
- * alone: a throwaway cluster of the machine's PostgreSQL, fixture feeds over HTTP, a real
+ * alone: a throwaway PostgreSQL cluster ({@link PostgresServer}), fixture feeds over HTTP, a real
  * SMTP server (GreenMail), the command line. Each test has a database of its own.
  */
 class PostgresEndToEndTests {

