@@ -73,7 +73,7 @@ class ArchiveFilesTests {
 	}
 
 	@Test
-	void aMissingFileIsOur404PageWithALinkToAllIssues() throws Exception {
+	void aMissingFileIsOur404PageWithALinkToAllIssues() {
 		var missing = mvc.get().uri("/archive/2026-01-01/index.html").exchange();
 
 		assertThat(missing).hasStatus(HttpStatus.NOT_FOUND).hasHeader("Cache-Control", "no-store");

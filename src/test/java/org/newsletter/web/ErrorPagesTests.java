@@ -33,13 +33,13 @@ class ErrorPagesTests {
 	MockMvcTester mvc;
 
 	@Test
-	void everyErrorIsOurPageWithItsStatusAndASentence() throws Exception {
+	void everyErrorIsOurPageWithItsStatusAndASentence() {
 		TITLES.forEach((status, title) -> {
 			var answer = error(status);
 
 			assertThat(answer).as("%d", status).hasStatus(status).hasHeader("Cache-Control", "no-store");
 			assertThat(answer).contentType().isEqualTo(MediaType.parseMediaType("text/html;charset=utf-8"));
-			var page = page(answer);
+			var page = WebSlice.page(answer);
 			assertThat(page.selectFirst("h1").text()).as("%d", status).isEqualTo(title);
 			assertThat(page.title()).isEqualTo(title);
 			assertThat(page.selectFirst("p").text()).as("%d", status).isNotBlank();
@@ -57,13 +57,13 @@ class ErrorPagesTests {
 
 	@Test
 	void theyAreInTheSiteStyleAndLanguageAndLeadBackToTheIssues() {
-		var page = page(error(404));
+		var page = WebSlice.page(error(404));
 
 		assertThat(page.selectFirst("html").attr("lang")).isEqualTo("en");
 		assertThat(page.selectFirst("style").data()).contains("font-family: system-ui", "prefers-color-scheme: dark");
 		assertThat(page.select("meta[name=robots]").attr("content")).isEqualTo("noindex");
 		assertThat(page.select("a").eachAttr("href")).containsExactly("/archive/");
-		assertThat(page(error(500)).select("a")).as("a server error sends nowhere").isEmpty();
+		assertThat(WebSlice.page(error(500)).select("a")).as("a server error sends nowhere").isEmpty();
 	}
 
 	@Test
@@ -72,7 +72,7 @@ class ErrorPagesTests {
 			.requestAttr(RequestDispatcher.ERROR_STATUS_CODE, 405)
 			.exchange();
 
-		assertThat(page(answer).select("a").eachAttr("href")).containsExactly("/news/archive/");
+		assertThat(WebSlice.page(answer).select("a").eachAttr("href")).containsExactly("/news/archive/");
 	}
 
 	@Test
@@ -80,7 +80,7 @@ class ErrorPagesTests {
 		var answer = mvc.get().uri("/error").exchange();
 
 		assertThat(answer).hasStatus(HttpStatus.INTERNAL_SERVER_ERROR);
-		assertThat(page(answer).selectFirst("h1").text()).isEqualTo("Something went wrong");
+		assertThat(WebSlice.page(answer).selectFirst("h1").text()).isEqualTo("Something went wrong");
 	}
 
 	/** {@code /error} as Tomcat forwards to it after {@code /archive/} failed with {@code status}. */
@@ -91,14 +91,5 @@ class ErrorPagesTests {
 			.requestAttr(RequestDispatcher.ERROR_MESSAGE, "disk full at /var/secret")
 			.requestAttr(RequestDispatcher.ERROR_EXCEPTION, new IllegalStateException("disk full at /var/secret"))
 			.exchange();
-	}
-
-	private static org.jsoup.nodes.Document page(MvcTestResult answer) {
-		try {
-			return WebSlice.page(answer);
-		}
-		catch (java.io.UnsupportedEncodingException ex) {
-			throw new AssertionError(ex);
-		}
 	}
 }

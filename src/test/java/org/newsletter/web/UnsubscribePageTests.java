@@ -46,7 +46,7 @@ class UnsubscribePageTests {
 	ApplicationEvents events;
 
 	@Test
-	void aGetShowsTheConfirmationPageEscapedAndChangesNothing() throws Exception {
+	void aGetShowsTheConfirmationPageEscapedAndChangesNothing() {
 		var reader = subscribe();
 		String address = "/unsubscribe?token=" + links.token(reader.id());
 
@@ -67,7 +67,7 @@ class UnsubscribePageTests {
 	}
 
 	@Test
-	void aOneClickPostUnsubscribesAndTellsTheOperatorOnce() throws Exception {
+	void aOneClickPostUnsubscribesAndTellsTheOperatorOnce() {
 		var reader = subscribe();
 		var other = subscribe();
 		String address = "/unsubscribe?token=" + links.token(reader.id());
@@ -85,7 +85,7 @@ class UnsubscribePageTests {
 	}
 
 	@Test
-	void theConfirmationButtonsFormPostsAsWell() throws Exception {
+	void theConfirmationButtonsFormPostsAsWell() {
 		var reader = subscribe();
 		var form = WebSlice.page(mvc.get().uri("/unsubscribe?token=" + links.token(reader.id())).exchange())
 			.selectFirst("form");
@@ -98,7 +98,7 @@ class UnsubscribePageTests {
 	}
 
 	@Test
-	void aTamperedOrMissingTokenIsRefusedWith400AndChangesNothing() throws Exception {
+	void aTamperedOrMissingTokenIsRefusedWith400AndChangesNothing() {
 		var reader = subscribe();
 		var other = subscribe();
 		String token = links.token(reader.id());
@@ -125,7 +125,7 @@ class UnsubscribePageTests {
 	}
 
 	@Test
-	void aValidTokenOfNobodyOnTheListSaysSoAndChangesNothing() throws Exception {
+	void aValidTokenOfNobodyOnTheListSaysSoAndChangesNothing() {
 		var answer = oneClick("/unsubscribe?token=" + links.token(999_999_999L));
 
 		assertThat(answer).hasStatusOk();
@@ -134,7 +134,7 @@ class UnsubscribePageTests {
 	}
 
 	@Test
-	void aBodyLongerThanAnyFormIsRefusedWith413AndChangesNothing() throws Exception {
+	void aBodyLongerThanAnyFormIsRefusedWith413AndChangesNothing() {
 		var reader = subscribe();
 
 		var answer = mvc.post().uri("/unsubscribe?token=" + links.token(reader.id()))

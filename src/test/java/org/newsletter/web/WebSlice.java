@@ -52,8 +52,13 @@ class WebSlice {
 	static final String FEED = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>";
 
 	/** The page an answer carries, parsed. */
-	static Document page(MvcTestResult answer) throws UnsupportedEncodingException {
-		return Jsoup.parse(answer.getResponse().getContentAsString(StandardCharsets.UTF_8));
+	static Document page(MvcTestResult answer) {
+		try {
+			return Jsoup.parse(answer.getResponse().getContentAsString(StandardCharsets.UTF_8));
+		}
+		catch (UnsupportedEncodingException ex) {
+			throw new IllegalStateException("UTF-8 is missing from this JVM", ex);
+		}
 	}
 
 	@Bean
