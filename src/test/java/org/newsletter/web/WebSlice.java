@@ -1,0 +1,115 @@
+package org.newsletter.web;
+
+import java.io.IOException;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+import org.flywaydb.core.Flyway;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.newsletter.config.NewsletterProperties;
+import org.newsletter.config.StorageFailures;
+import org.newsletter.config.TestProperties;
+import org.newsletter.subscriber.SubscriberRepository;
+import org.newsletter.subscriber.UnsubscribeLinks;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * What the web package's {@code @WebMvcTest}s run on besides its own controllers and filter,
+ * all real: a temporary data directory whose archive folder holds a few issues (and, beside
+ * the folder, a secret no request may read), the settings bound as Spring binds them, the real
+ * {@link UnsubscribeLinks}, and the real {@link SubscriberRepository} on an in-memory HSQLDB
+ * migrated by the application's own Flyway scripts. The same for every test class, so Spring
+ * starts the slice once; no test changes the folder, and each test that changes the list uses
+ * subscribers of its own.
+ */
+@TestConfiguration(proxyBeanMethods = false)
+@Import(UnsubscribeLinks.class)
+class WebSlice {
+
+	/** The newsletter's title, which the pages show: escaping is proved on it. */
+	static final String TITLE = "Tom & Jerry's <Weekly>";
+
+	/** The content of {@code secret.txt} in the data directory, beside the archive folder. */
+	static final String SECRET = "TOP-SECRET-" + UUID.randomUUID();
+
+	static final String INDEX = "<!DOCTYPE html><title>All issues</title><a href=\"2026-03-21/index.html\">#1</a>";
+
+	static final String ISSUE = "<!DOCTYPE html><title>Issue #1</title><p>https://newsletter.example/archive/2026-03-21/";
+
+	static final String FEED = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>";
+
+	/** The page an answer carries, parsed. */
+	static Document page(MvcTestResult answer) {
+		try {
+			return Jsoup.parse(answer.getResponse().getContentAsString(StandardCharsets.UTF_8));
+		}
+		catch (UnsupportedEncodingException ex) {
+			throw new IllegalStateException("UTF-8 is missing from this JVM", ex);
+		}
+	}
+
+	@Bean
+	DataDir dataDir() throws IOException {
+		return DataDir.create();
+	}
+
+	@Bean
+	NewsletterProperties newsletterProperties(DataDir dataDir) {
+		return TestProperties.of(Map.of("newsletter.data-dir", dataDir.path().toString(), "newsletter.title", TITLE,
+				"newsletter.unsubscribe-secret", "web-tests-secret"));
+	}
+
+	@Bean
+	SubscriberRepository subscriberRepository() {
+		var dataSource = new SimpleDriverDataSource(new org.hsqldb.jdbc.JDBCDriver(),
+				"jdbc:hsqldb:mem:web-" + UUID.randomUUID(), "SA", "");
+		// V10's storage_failure() is a Java routine, which HSQLDB creates only when allowed (as DurableWrites does)
+		String allowed = System.getProperty("hsqldb.method_class_names", "");
+		if (!allowed.contains(StorageFailures.class.getName())) {
+			System.setProperty("hsqldb.method_class_names",
+					(allowed.isBlank() ? "" : allowed + ";") + StorageFailures.class.getName() + ".*");
+		}
+		Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/hsqldb").load().migrate();
+		return new SubscriberRepository(JdbcClient.create(dataSource), new JdbcTemplate(dataSource));
+	}
+
+	/**
+	 * The temporary data directory, deleted when Spring closes the slice. Its archive: an index,
+	 * an issue folder, the Atom feed, and what must never be served from it: a hidden file, a file
+	 * still being written ({@code .part}) and a link to the secret outside.
+	 */
+	record DataDir(Path path) implements AutoCloseable {
+
+		static DataDir create() throws IOException {
+			Path dir = Files.createTempDirectory("web-tests-");
+			Files.writeString(dir.resolve("secret.txt"), SECRET);
+			Path archive = Files.createDirectories(dir.resolve("archive"));
+			Files.writeString(archive.resolve("index.html"), INDEX);
+			Files.writeString(archive.resolve("feed.xml"), FEED);
+			Files.writeString(Files.createDirectories(archive.resolve("2026-03-21")).resolve("index.html"), ISSUE);
+			Files.writeString(archive.resolve(".hidden.html"), SECRET);
+			Files.writeString(archive.resolve("2026-03-28.part"), SECRET);
+			Files.createSymbolicLink(archive.resolve("linked.txt"), dir.resolve("secret.txt"));
+			Files.createSymbolicLink(archive.resolve("linked-folder"), dir);
+			return new DataDir(dir);
+		}
+
+		@Override
+		public void close() throws IOException {
+			FileSystemUtils.deleteRecursively(path);
+		}
+	}
+}
