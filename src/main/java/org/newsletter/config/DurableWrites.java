@@ -32,8 +32,6 @@ class DurableWrites implements BeanPostProcessor {
 	private static final Set<String> WRITES = Set.of("execute", "executeUpdate", "executeLargeUpdate", "executeBatch",
 			"executeLargeBatch");
 
-	private static final String METHOD_CLASS_NAMES = "hsqldb.method_class_names";
-
 	private final Environment environment;
 
 	/** The service's HSQLDB server, as a command beside it connects to it. */
@@ -41,12 +39,7 @@ class DurableWrites implements BeanPostProcessor {
 
 	DurableWrites(Environment environment) {
 		this.environment = environment;
-		// HSQLDB calls no Java method from SQL unless allowed: storage_failure() is StorageFailures.heard
-		String allowed = System.getProperty(METHOD_CLASS_NAMES);
-		String ours = StorageFailures.class.getName() + ".*";
-		if (allowed == null || !allowed.contains(ours)) {
-			System.setProperty(METHOD_CLASS_NAMES, allowed == null || allowed.isBlank() ? ours : allowed + ";" + ours);
-		}
+		StorageFailures.allowInHsqldb(); // before the data source, and Flyway, exist
 	}
 
 	/** HSQLDB's event log is off unless asked for: without it, nothing is heard. */

@@ -76,12 +76,7 @@ class WebSlice {
 	SubscriberRepository subscriberRepository() {
 		var dataSource = new SimpleDriverDataSource(new org.hsqldb.jdbc.JDBCDriver(),
 				"jdbc:hsqldb:mem:web-" + UUID.randomUUID(), "SA", "");
-		// V10's storage_failure() is a Java routine, which HSQLDB creates only when allowed (as DurableWrites does)
-		String allowed = System.getProperty("hsqldb.method_class_names", "");
-		if (!allowed.contains(StorageFailures.class.getName())) {
-			System.setProperty("hsqldb.method_class_names",
-					(allowed.isBlank() ? "" : allowed + ";") + StorageFailures.class.getName() + ".*");
-		}
+		StorageFailures.allowInHsqldb(); // V10's storage_failure() is a Java routine
 		Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/hsqldb").load().migrate();
 		return new SubscriberRepository(JdbcClient.create(dataSource), new JdbcTemplate(dataSource));
 	}
