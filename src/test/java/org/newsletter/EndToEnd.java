@@ -13,7 +13,9 @@ import java.util.stream.Stream;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import com.jayway.jsonpath.JsonPath;
 import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -48,6 +50,8 @@ public final class EndToEnd implements BeforeEachCallback, AfterEachCallback {
 	private FeedServer feeds;
 
 	private GreenMail smtp;
+
+	private int smtpPort;
 
 	private Cli cli;
 
@@ -98,29 +102,55 @@ public final class EndToEnd implements BeforeEachCallback, AfterEachCallback {
 		writeFeedList(feedFiles != null ? feedFiles : allFiles(served));
 		cli = new Cli(dataDir);
 		if (greenMail) {
-			smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-			if (smtpUser != null) {
-				smtp.withConfiguration(GreenMailConfiguration.aConfig().withUser(smtpUser, smtpPassword));
-			}
-			smtp.start();
-			cli.with("spring.mail.host", "127.0.0.1").with("spring.mail.port", smtp.getSmtp().getPort());
+			startSmtp(ServerSetupTest.SMTP.dynamicPort());
+			smtpPort = smtp.getSmtp().getPort();
+			cli.with("spring.mail.host", "127.0.0.1").with("spring.mail.port", smtpPort);
 		}
 		settings.forEach(cli::with);
 		if (!subscribers.isEmpty()) {
-			Path csv = dataDir.resolve("subscribers.csv");
-			Files.writeString(csv, "email,name\n" + String.join("\n", subscribers) + "\n");
-			var imported = cli.run("subscribers", "import", csv.toString());
-			assertThat(imported.exitCode()).as(imported.toString()).isZero();
+			importSubscribers(subscribers.toArray(String[]::new));
 		}
 	}
 
 	@Override
 	public void afterEach(ExtensionContext context) throws IOException {
 		feeds.close();
+		stopSmtp();
+		PathUtils.deleteDirectory(dataDir);
+	}
+
+	/** Imports these subscribers (CSV lines {@code email,name}) with {@link #cli()}, via {@code subscribers.csv}. */
+	public void importSubscribers(String... csvLines) {
+		try {
+			Path csv = dataDir.resolve("subscribers.csv");
+			Files.writeString(csv, "email,name\n" + String.join("\n", csvLines) + "\n");
+			var imported = cli.run("subscribers", "import", csv.toString());
+			assertThat(imported.exitCode()).as(imported.toString()).isZero();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Stops GreenMail, as an SMTP server going away; what it received is gone with it. */
+	public synchronized void stopSmtp() {
 		if (smtp != null) {
 			smtp.stop();
+			smtp = null;
 		}
-		PathUtils.deleteDirectory(dataDir);
+	}
+
+	/** Starts a new, empty GreenMail on the port the CLI sends to, after {@link #stopSmtp()}. */
+	public synchronized void startSmtp() {
+		startSmtp(ServerSetupTest.SMTP.port(smtpPort));
+	}
+
+	private synchronized void startSmtp(ServerSetup setup) {
+		smtp = new GreenMail(setup);
+		if (smtpUser != null) {
+			smtp.withConfiguration(GreenMailConfiguration.aConfig().withUser(smtpUser, smtpPassword));
+		}
+		smtp.start();
 	}
 
 	/** The data directory: {@code feeds.opml} and, once a command ran, the database and the log. */
@@ -132,14 +162,42 @@ public final class EndToEnd implements BeforeEachCallback, AfterEachCallback {
 		return feeds;
 	}
 
-	/** The SMTP server the CLI sends to; none after {@link #withoutGreenMail()}. */
-	public GreenMail smtp() {
+	/** The SMTP server the CLI sends to; none after {@link #withoutGreenMail()} or {@link #stopSmtp()}. */
+	public synchronized GreenMail smtp() {
 		return smtp;
+	}
+
+	/** The port of GreenMail, the same after {@link #startSmtp()}. */
+	public int smtpPort() {
+		return smtpPort;
 	}
 
 	/** The command line on the data directory, sending to GreenMail. */
 	public Cli cli() {
 		return cli;
+	}
+
+	/**
+	 * A new command line with {@link #cli()}'s settings, on {@code dataDir} and its {@code feeds.opml}:
+	 * settings added to it stay with it, for a command that later ones must not inherit.
+	 */
+	public Cli cli(Path dataDir) {
+		var copy = new Cli(dataDir);
+		cli.settings().stream()
+			.filter(setting -> !setting.startsWith("--newsletter.data-dir=") && !setting.startsWith("--newsletter.feeds="))
+			.map(setting -> setting.substring(2).split("=", 2))
+			.forEach(setting -> copy.with(setting[0], setting[1]));
+		return copy;
+	}
+
+	/** {@code command} followed by {@link #cli()}'s settings: the arguments of a {@link CliProcess}. */
+	public String[] args(String... command) {
+		return args(cli, command);
+	}
+
+	/** {@code command} followed by {@code cli}'s settings: the arguments of a {@link CliProcess}. */
+	public static String[] args(Cli cli, String... command) {
+		return Stream.concat(Stream.of(command), cli.settings().stream()).toArray(String[]::new);
 	}
 
 	/** Writes the feed list: the served {@code files}, then any further {@code urls} (e.g. of extra handlers). */
@@ -149,6 +207,24 @@ public final class EndToEnd implements BeforeEachCallback, AfterEachCallback {
 		Stream.of(urls).forEach(url -> opml.append("<outline text=\"").append(url.substring(url.lastIndexOf('/') + 1))
 			.append("\" xmlUrl=\"").append(url).append("\"/>\n"));
 		try {
+			Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Writes the feed list of the planet fixture, each feed named as {@code planet/manifest.json} names its source. */
+	public void writePlanetFeedList() {
+		try {
+			List<Map<String, Object>> manifest = JsonPath.read(fixture("planet/manifest.json").toFile(), "$.feeds");
+			var opml = new StringBuilder("<opml version=\"2.0\"><body>\n");
+			for (Map<String, Object> feed : manifest) {
+				String file = ((String) feed.get("file")).replace("feeds/", "");
+				opml.append("<outline text=\"")
+					.append(((String) feed.get("source")).replace("&", "&amp;").replace("\"", "&quot;"))
+					.append("\" xmlUrl=\"").append(feeds.url("/feeds/" + file)).append("\"/>\n");
+			}
 			Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
 		}
 		catch (IOException ex) {

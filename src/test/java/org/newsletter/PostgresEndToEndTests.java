@@ -2,7 +2,6 @@ package org.newsletter;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,27 +10,24 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import com.jayway.jsonpath.JsonPath;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The job repository and the app tables on PostgreSQL, chosen by {@code spring.datasource.*}
- * alone: a throwaway PostgreSQL cluster ({@link PostgresServer}), fixture feeds over HTTP, a real
- * SMTP server (GreenMail), the command line. Each test has a database of its own.
+ * alone: a throwaway PostgreSQL cluster ({@link PostgresServer}) for the class; for each test a
+ * database of its own and the {@link EndToEnd} fixture: feeds over HTTP, a real SMTP server
+ * (GreenMail), the command line.
  */
 class PostgresEndToEndTests {
 
@@ -41,13 +37,9 @@ class PostgresEndToEndTests {
 
 	private static PostgresServer postgres;
 
+	/** Chunks of 5, so the send step reads several pages; the database is set per test. */
 	@RegisterExtension
-	static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-	@TempDir
-	Path dataDir;
-
-	FeedServer feeds;
+	final EndToEnd e2e = EndToEnd.serving(WeeklyDigestEndToEndTests.planet("march-20")).with("newsletter.send.chunk-size", 5);
 
 	String databaseUrl;
 
@@ -74,20 +66,15 @@ class PostgresEndToEndTests {
 	void start(TestInfo test) throws Exception {
 		Assumptions.assumeTrue(missing == null, missing);
 		databaseUrl = postgres.createDatabase(test.getTestMethod().orElseThrow().getName().toLowerCase());
-		feeds = new FeedServer(WeeklyDigestEndToEndTests.planet("march-20"));
-		writeOpml();
-	}
-
-	@AfterEach
-	void stop() {
-		if (feeds != null) {
-			feeds.close();
-		}
+		e2e.writePlanetFeedList();
+		e2e.cli().with("spring.datasource.url", databaseUrl)
+			.with("spring.datasource.username", PostgresServer.USER)
+			.with("spring.datasource.password", PostgresServer.PASSWORD);
 	}
 
 	@Test
 	void subscribersAreImportedListedAndRemoved() throws IOException {
-		Files.writeString(dataDir.resolve("subscribers.csv"), """
+		Files.writeString(e2e.dataDir().resolve("subscribers.csv"), """
 				email,name,status
 				ada@example.org,Ada Lovelace,
 				grace@EXAMPLE.org,Grace Hopper,active
@@ -96,10 +83,10 @@ class PostgresEndToEndTests {
 				""");
 
 		// The URL alone: the credentials ride in it, nothing of the HSQLDB settings gets in the way.
-		Cli cli = new Cli(dataDir).with("spring.datasource.url",
+		Cli cli = new Cli(e2e.dataDir()).with("spring.datasource.url",
 				databaseUrl + "?user=" + PostgresServer.USER + "&password=" + PostgresServer.PASSWORD);
 
-		var imported = cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString());
+		var imported = cli.run("subscribers", "import", e2e.dataDir().resolve("subscribers.csv").toString());
 
 		assertThat(imported.exitCode()).as(imported.toString()).isEqualTo(2);
 		assertThat(imported.out()).contains("3 imported (3 added, 0 updated, 0 unchanged), 1 rejected");
@@ -110,123 +97,81 @@ class PostgresEndToEndTests {
 		assertThat(cli.run("subscribers", "remove", "ada@example.org").exitCode()).isZero();
 		var active = cli.run("subscribers", "list", "--status=active");
 		assertThat(active.out().lines()).singleElement().asString().contains("grace@example.org", "Grace Hopper");
-		var again = cli.run("subscribers", "import", dataDir.resolve("subscribers.csv").toString());
+		var again = cli.run("subscribers", "import", e2e.dataDir().resolve("subscribers.csv").toString());
 		assertThat(again.out()).as("an import re-activates nobody").contains("0 added, 0 updated, 3 unchanged");
 	}
 
 	@Test
 	void twoWeeklyRunsSendTheExpectedIssuesAndTheSameCutoffIsRefused() throws Exception {
-		importSubscribers("ada@example.org,Ada", "grace@example.org,Grace");
+		e2e.importSubscribers("ada@example.org,Ada", "grace@example.org,Grace");
 		List<Map<String, Object>> runs = JsonPath.read(WeeklyDigestEndToEndTests.fixture("planet/expected.json").toFile(),
 				"$.runs");
 
-		var first = cli().run("run", "--cutoff=" + runs.get(0).get("cutoff"));
+		var first = e2e.cli().run("run", "--cutoff=" + runs.get(0).get("cutoff"));
 		assertThat(first.exitCode()).as(first.toString()).isZero();
 		assertThat(first.out()).contains("fetch: 21/21 feeds ok", "24 entries eligible from 13 sources", "send: 2/2 messages");
-		WeeklyDigestEndToEndTests.assertDigest(smtp.getReceivedMessages(), runs.get(0));
+		WeeklyDigestEndToEndTests.assertDigest(e2e.smtp().getReceivedMessages(), runs.get(0));
 
-		smtp.purgeEmailFromAllMailboxes();
-		feeds.serve(WeeklyDigestEndToEndTests.planet("march-24"));
-		var second = cli().with("newsletter.lateness", runs.get(1).get("lateness"))
+		e2e.smtp().purgeEmailFromAllMailboxes();
+		e2e.feeds().serve(WeeklyDigestEndToEndTests.planet("march-24"));
+		var second = e2e.cli(e2e.dataDir()).with("newsletter.lateness", runs.get(1).get("lateness"))
 			.run("run", "--cutoff=" + runs.get(1).get("cutoff"));
 		assertThat(second.exitCode()).as(second.toString()).isZero();
-		WeeklyDigestEndToEndTests.assertDigest(smtp.getReceivedMessages(), runs.get(1));
+		WeeklyDigestEndToEndTests.assertDigest(e2e.smtp().getReceivedMessages(), runs.get(1));
 
-		smtp.purgeEmailFromAllMailboxes();
-		var same = cli().run("run", "--cutoff=" + runs.get(1).get("cutoff"));
+		e2e.smtp().purgeEmailFromAllMailboxes();
+		var same = e2e.cli().run("run", "--cutoff=" + runs.get(1).get("cutoff"));
 		assertThat(same.exitCode()).isEqualTo(3);
 		assertThat(same.err()).contains("already run");
-		assertThat(smtp.getReceivedMessages()).isEmpty();
-		assertThat(cli().run("status").out()).contains("COMPLETED").contains("2/0");
-		assertThat(dataDir.resolve("db")).as("no HSQLDB database was opened").doesNotExist();
+		assertThat(e2e.smtp().getReceivedMessages()).isEmpty();
+		assertThat(e2e.cli().run("status").out()).contains("COMPLETED").contains("2/0");
+		assertThat(e2e.dataDir().resolve("db")).as("no HSQLDB database was opened").doesNotExist();
 		assertThat(postgres.count(databaseUrl, "SELECT COUNT(*) FROM delivery")).isEqualTo(4);
 	}
 
 	@Test
 	void killedWhileSendingThenRestartedMissesNobody() throws Exception {
-		feeds.serve(WeeklyDigestEndToEndTests.planet("march-24"));
-		importSubscribers(IntStream.rangeClosed(1, SUBSCRIBERS)
+		e2e.feeds().serve(WeeklyDigestEndToEndTests.planet("march-24"));
+		e2e.importSubscribers(IntStream.rangeClosed(1, SUBSCRIBERS)
 			.mapToObj(i -> "reader" + i + "@example.org,Reader " + i)
 			.toArray(String[]::new));
-		var process = CliProcess.start(dataDir, args("run", CUTOFF, "--newsletter.send.rate-limit=10"));
+		var process = CliProcess.start(e2e.dataDir(), e2e.args("run", CUTOFF, "--newsletter.send.rate-limit=10"));
 		long deadline = System.currentTimeMillis() + 60_000;
-		while (smtp.getReceivedMessages().length < 6) {
+		while (e2e.smtp().getReceivedMessages().length < 6) {
 			assertThat(System.currentTimeMillis()).as("messages within 60 s: " + process.err()).isLessThan(deadline);
 			Thread.sleep(5);
 		}
 		process.kill();
 
-		var restart = cli().run("restart");
+		var restart = e2e.cli().run("restart");
 
 		assertThat(restart.exitCode()).as(restart.toString()).isZero();
 		assertThat(restart.out()).contains("recovering it");
-		Map<String, Long> perRecipient = perRecipient(smtp.getReceivedMessages());
+		Map<String, Long> perRecipient = perRecipient(e2e.smtp().getReceivedMessages());
 		assertThat(perRecipient).hasSize(SUBSCRIBERS);
 		assertThat(perRecipient.values().stream().mapToLong(count -> count - 1).sum())
 			.as("messages sent twice: at most the one in flight on each of the 4 connections")
 			.isLessThanOrEqualTo(4);
-		assertThat(cli().run("status").out()).contains("COMPLETED").contains(SUBSCRIBERS + "/0");
-	}
-
-	/** The command line on this test's database; chunks of 5, so the send step reads several pages. */
-	private Cli cli() {
-		return new Cli(dataDir).with("spring.mail.host", "127.0.0.1")
-			.with("spring.mail.port", smtp.getSmtp().getPort())
-			.with("newsletter.send.chunk-size", 5)
-			.with("spring.datasource.url", databaseUrl)
-			.with("spring.datasource.username", PostgresServer.USER)
-			.with("spring.datasource.password", PostgresServer.PASSWORD);
-	}
-
-	private String[] args(String... command) {
-		List<String> all = new ArrayList<>(List.of(command));
-		all.addAll(List.of("--newsletter.data-dir=" + dataDir, "--newsletter.feeds=" + dataDir.resolve("feeds.opml"),
-				"--spring.mail.host=127.0.0.1", "--spring.mail.port=" + smtp.getSmtp().getPort(),
-				"--newsletter.send.chunk-size=5",
-				"--spring.datasource.url=" + databaseUrl, "--spring.datasource.username=" + PostgresServer.USER,
-				"--spring.datasource.password=" + PostgresServer.PASSWORD));
-		return all.toArray(String[]::new);
+		assertThat(e2e.cli().run("status").out()).contains("COMPLETED").contains(SUBSCRIBERS + "/0");
 	}
 
 	@Test
 	void aForgottenSubscribersDeliveriesStayCountedWithoutTheAddressAndAReimportIsRefused() throws Exception {
-		importSubscribers("ada@example.org,Ada", "grace@example.org,Grace");
+		e2e.importSubscribers("ada@example.org,Ada", "grace@example.org,Grace");
 		List<Map<String, Object>> runs = JsonPath.read(WeeklyDigestEndToEndTests.fixture("planet/expected.json").toFile(),
 				"$.runs");
-		assertThat(cli().run("run", "--cutoff=" + runs.get(0).get("cutoff")).exitCode()).isZero();
+		assertThat(e2e.cli().run("run", "--cutoff=" + runs.get(0).get("cutoff")).exitCode()).isZero();
 
-		var forget = cli().run("subscribers", "forget", "Grace@example.org");
+		var forget = e2e.cli().run("subscribers", "forget", "Grace@example.org");
 
 		assertThat(forget.exitCode()).as(forget.toString()).isZero();
-		assertThat(cli().run("deliveries").out().lines().skip(1).map(line -> line.split(",")[0] + " " + line.split(",")[2]))
+		assertThat(e2e.cli().run("deliveries").out().lines().skip(1).map(line -> line.split(",")[0] + " " + line.split(",")[2]))
 			.containsExactly("ada@example.org sent", "forgotten sent");
 		assertThat(postgres.count(databaseUrl, "SELECT COUNT(*) FROM delivery")).isEqualTo(2);
 		assertThat(postgres.count(databaseUrl, "SELECT COUNT(*) FROM subscriber WHERE email_key = 'grace@example.org'")).isZero();
-		var again = cli().run("subscribers", "import", dataDir.resolve("subscribers.csv").toString());
+		var again = e2e.cli().run("subscribers", "import", e2e.dataDir().resolve("subscribers.csv").toString());
 		assertThat(again.exitCode()).isEqualTo(2);
 		assertThat(again.err()).contains("forgotten at the person's request");
-	}
-
-	private void importSubscribers(String... lines) throws IOException {
-		Path csv = dataDir.resolve("subscribers.csv");
-		Files.writeString(csv, "email,name\n" + String.join("\n", lines) + "\n");
-		var imported = cli().run("subscribers", "import", csv.toString());
-		assertThat(imported.exitCode()).as(imported.toString()).isZero();
-	}
-
-	private void writeOpml() throws IOException {
-		List<Map<String, Object>> manifest = JsonPath.read(WeeklyDigestEndToEndTests.fixture("planet/manifest.json").toFile(),
-				"$.feeds");
-		var opml = new StringBuilder("<opml version=\"2.0\"><body>\n");
-		for (Map<String, Object> feed : manifest) {
-			String file = ((String) feed.get("file")).replace("feeds/", "");
-			opml.append("<outline text=\"")
-				.append(((String) feed.get("source")).replace("&", "&amp;").replace("\"", "&quot;"))
-				.append("\" xmlUrl=\"")
-				.append(feeds.url("/feeds/" + file))
-				.append("\"/>\n");
-		}
-		Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
 	}
 
 	private static Map<String, Long> perRecipient(MimeMessage[] received) throws Exception {
