@@ -1,7 +1,5 @@
 package org.newsletter;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,15 +9,14 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,45 +37,18 @@ class RestartEndToEndTests {
 
 	private static final String CUTOFF = "--cutoff=2026-03-24T08:00:00Z";
 
-	@TempDir
-	Path dataDir;
+	@RegisterExtension
+	final EndToEnd e2e = EndToEnd.serving(EndToEnd.planet("march-24"))
+		.with("newsletter.send.retry.backoff", "100ms")
+		.with("newsletter.send.retry.max-attempts", 2)
+		.subscribers(IntStream.rangeClosed(1, SUBSCRIBERS).mapToObj(i -> "reader" + i + "@example.org,Reader " + i)
+			.toArray(String[]::new));
 
 	@TempDir
 	Path scratch;
 
-	FeedServer feeds;
-
-	int smtpPort;
-
-	GreenMail smtp;
-
+	/** What the GreenMail instances of this test received, up to the last {@link #snapshotSmtp()}. */
 	final List<MimeMessage> received = new ArrayList<>();
-
-	@BeforeEach
-	void start() throws IOException {
-		feeds = new FeedServer(WeeklyDigestEndToEndTests.planet("march-24"));
-		var opml = new StringBuilder("<opml version=\"2.0\"><body>\n");
-		try (var files = Files.list(WeeklyDigestEndToEndTests.planet("march-24"))) {
-			files.sorted().forEach(f -> opml.append("<outline xmlUrl=\"")
-				.append(feeds.url("/feeds/" + f.getFileName()))
-				.append("\"/>\n"));
-		}
-		Files.writeString(dataDir.resolve("feeds.opml"), opml.append("</body></opml>\n"));
-		var csv = new StringBuilder("email,name\n");
-		IntStream.rangeClosed(1, SUBSCRIBERS).forEach(i -> csv.append("reader").append(i).append("@example.org,Reader ").append(i).append('\n'));
-		Files.writeString(dataDir.resolve("subscribers.csv"), csv);
-		try (var socket = new ServerSocket(0)) {
-			smtpPort = socket.getLocalPort();
-		}
-		startSmtp();
-		assertThat(cli().run("subscribers", "import", dataDir.resolve("subscribers.csv").toString()).exitCode()).isZero();
-	}
-
-	@AfterEach
-	void stop() {
-		feeds.close();
-		stopSmtp();
-	}
 
 	@Test
 	void smtpGoingAwayFailsTheRunAndRestartSendsEveryoneExactlyOnce() throws Exception {
@@ -87,14 +57,14 @@ class RestartEndToEndTests {
 		watcher.join();
 
 		assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
-		assertThat(failed.err()).contains("SMTP 127.0.0.1:" + smtpPort).containsPattern("restart \\d+");
+		assertThat(failed.err()).contains("SMTP 127.0.0.1:" + e2e.smtpPort()).containsPattern("restart \\d+");
 		var again = cli().run("run", CUTOFF);
 		assertThat(again.exitCode()).isEqualTo(1);
 		assertThat(again.err()).contains("did not finish").contains("./newsletter restart");
 		assertThat(cli().run("status").out()).contains("FAILED");
 		assertThat(cli().run("subscribers", "remove", "reader20@example.org").exitCode()).isZero();
 
-		startSmtp();
+		e2e.startSmtp();
 		var restart = cli().run("restart");
 
 		assertThat(restart.exitCode()).as(restart.toString()).isZero();
@@ -106,7 +76,7 @@ class RestartEndToEndTests {
 
 	@Test
 	void killedWhileSendingThenRestartedMissesNobodyAndRepeatsAtMostTheMessageInFlight() throws Exception {
-		var process = CliProcess.start(dataDir, args("run", CUTOFF, "--newsletter.send.rate-limit=10"));
+		var process = CliProcess.start(e2e.dataDir(), e2e.args("run", CUTOFF, "--newsletter.send.rate-limit=10"));
 		awaitReceived(6, process);
 		process.kill();
 		snapshotSmtp();
@@ -125,22 +95,22 @@ class RestartEndToEndTests {
 	 */
 	@Test
 	void killedAtAnyMomentThenFinishedMissesNobody() throws Exception {
-		Path base = dataDir;
+		Path base = e2e.dataDir();
 		for (int delay : new int[] { 4_000, 4_500, 5_500, 7_500 }) {
-			dataDir = Files.createDirectories(base.resolve("kill-after-" + delay));
+			Path dataDir = Files.createDirectories(base.resolve("kill-after-" + delay));
 			Files.copy(base.resolve("feeds.opml"), dataDir.resolve("feeds.opml"));
-			assertThat(cli().run("subscribers", "import", base.resolve("subscribers.csv").toString()).exitCode()).isZero();
+			assertThat(e2e.cli(dataDir).run("subscribers", "import", base.resolve("subscribers.csv").toString()).exitCode()).isZero();
 			snapshotSmtp();
 			received.clear();
-			var process = CliProcess.start(dataDir, args("run", CUTOFF, "--newsletter.send.rate-limit=10"));
+			var process = CliProcess.start(dataDir, EndToEnd.args(e2e.cli(dataDir), "run", CUTOFF, "--newsletter.send.rate-limit=10"));
 			Thread.sleep(delay);
 			process.kill();
-			String atKill = cli().run("status", "--limit=1").out();
+			String atKill = e2e.cli(dataDir).run("status", "--limit=1").out();
 			System.out.println("killed " + delay + " ms after start:\n" + atKill);
 
-			var restart = cli().run("restart");
+			var restart = e2e.cli(dataDir).run("restart");
 			if (restart.exitCode() == 3) {
-				var run = cli().run("run", CUTOFF);
+				var run = e2e.cli(dataDir).run("run", CUTOFF);
 				assertThat(run.exitCode()).as(atKill + run).isIn(0, 3);
 			}
 			else {
@@ -153,7 +123,7 @@ class RestartEndToEndTests {
 	@Test
 	void killedWhileFetchingThenRestartedSendsEveryoneOnce() throws Exception {
 		var stall = new java.util.concurrent.CountDownLatch(1);
-		feeds.handle("/stalled.xml", exchange -> {
+		e2e.feeds().handle("/stalled.xml", exchange -> {
 			stall.countDown();
 			try {
 				Thread.sleep(30_000);
@@ -162,9 +132,8 @@ class RestartEndToEndTests {
 				Thread.currentThread().interrupt();
 			}
 		});
-		Files.writeString(dataDir.resolve("feeds.opml"), Files.readString(dataDir.resolve("feeds.opml"))
-			.replace("</body>", "<outline xmlUrl=\"" + feeds.url("/stalled.xml") + "\"/></body>"));
-		var process = CliProcess.start(dataDir, args("run", CUTOFF, "--newsletter.fetch.timeout=60s"));
+		e2e.writeFeedList(EndToEnd.allFiles(EndToEnd.planet("march-24")), e2e.feeds().url("/stalled.xml"));
+		var process = CliProcess.start(e2e.dataDir(), e2e.args("run", CUTOFF, "--newsletter.fetch.timeout=60s"));
 		assertThat(stall.await(60, java.util.concurrent.TimeUnit.SECONDS)).as(process.err()).isTrue();
 		process.kill();
 
@@ -180,10 +149,7 @@ class RestartEndToEndTests {
 		try (var scripted = new ScriptedSmtpServer()) {
 			scripted.reply("reader3@example.org", "550 5.1.1 <reader3@example.org>: mailbox unavailable");
 			scripted.failTemporarily(2);
-			var run = new Cli(dataDir).with("spring.mail.host", "127.0.0.1")
-				.with("spring.mail.port", scripted.port())
-				.with("newsletter.send.retry.backoff", "50ms")
-				.run("run", CUTOFF);
+			var run = scripted(scripted).with("newsletter.send.retry.max-attempts", 3).run("run", CUTOFF);
 
 			assertThat(run.exitCode()).as(run.toString()).isZero();
 			assertThat(run.out()).contains("19 sent, 1 failed");
@@ -250,21 +216,16 @@ class RestartEndToEndTests {
 		}
 	}
 
-	private static Cli scripted(Path dataDir, ScriptedSmtpServer scripted) {
-		return new Cli(dataDir).with("spring.mail.host", "127.0.0.1")
-			.with("spring.mail.port", scripted.port())
+	private Cli scripted(ScriptedSmtpServer scripted) {
+		return cli().with("spring.mail.port", scripted.port())
 			.with("newsletter.send.retry.backoff", "50ms")
 			.with("newsletter.send.retry.max-attempts", 2);
-	}
-
-	private Cli scripted(ScriptedSmtpServer scripted) {
-		return scripted(dataDir, scripted);
 	}
 
 	@Test
 	void twoProcessesOnOneDataDirectory() throws Exception {
 		var stall = new java.util.concurrent.CountDownLatch(1);
-		feeds.handle("/stalled.xml", exchange -> {
+		e2e.feeds().handle("/stalled.xml", exchange -> {
 			stall.countDown();
 			try {
 				Thread.sleep(3_000);
@@ -274,12 +235,11 @@ class RestartEndToEndTests {
 			}
 			exchange.sendResponseHeaders(404, -1);
 		});
-		Files.writeString(dataDir.resolve("feeds.opml"), Files.readString(dataDir.resolve("feeds.opml"))
-			.replace("</body>", "<outline xmlUrl=\"" + feeds.url("/stalled.xml") + "\"/></body>"));
-		var first = CliProcess.start(dataDir, args("run", CUTOFF));
+		e2e.writeFeedList(EndToEnd.allFiles(EndToEnd.planet("march-24")), e2e.feeds().url("/stalled.xml"));
+		var first = CliProcess.start(e2e.dataDir(), e2e.args("run", CUTOFF));
 		assertThat(stall.await(60, java.util.concurrent.TimeUnit.SECONDS)).as(first.err()).isTrue();
 
-		var second = CliProcess.start(dataDir, args("status"));
+		var second = CliProcess.start(e2e.dataDir(), e2e.args("status"));
 
 		assertThat(second.waitFor()).isEqualTo(1);
 		assertThat(second.err()).contains("another newsletter process").contains("is using the data directory");
@@ -301,17 +261,16 @@ class RestartEndToEndTests {
 		assumeTrue(SmallDisk.available(), "this machine does not let a process mount a tmpfs in a namespace of its own");
 		var more = new StringBuilder("email,name\n");
 		IntStream.rangeClosed(SUBSCRIBERS + 1, MANY).forEach(i -> more.append("reader").append(i).append("@example.org,R\n"));
-		Files.writeString(dataDir.resolve("more.csv"), more);
-		assertThat(cli().run("subscribers", "import", dataDir.resolve("more.csv").toString()).exitCode()).isZero();
+		Files.writeString(e2e.dataDir().resolve("more.csv"), more);
+		assertThat(cli().run("subscribers", "import", e2e.dataDir().resolve("more.csv").toString()).exitCode()).isZero();
 		stopSmtp();
 		var unsent = cli().run("run", CUTOFF);
 		assertThat(unsent.exitCode()).as(unsent.toString()).isEqualTo(1);
-		startSmtp();
-		List<String> settings = List.of("--newsletter.feeds=" + dataDir.resolve("feeds.opml"), "--newsletter.templates-dir=templates",
-				"--spring.mail.host=127.0.0.1", "--spring.mail.port=" + smtpPort, "--newsletter.send.retry.backoff=100ms",
-				"--newsletter.send.retry.max-attempts=2", "--newsletter.send.free-space-reserve=0");
+		e2e.startSmtp();
+		List<String> settings = Stream.concat(e2e.cli().settings().stream().filter(setting -> !setting.startsWith("--newsletter.data-dir=")),
+				Stream.of("--newsletter.send.free-space-reserve=0")).toList();
 		var disk = new SmallDisk(scratch, "16m");
-		disk.copyIn(dataDir)
+		disk.copyIn(e2e.dataDir())
 			.newsletterUntilItPrints("Restarting", settings, "restart", "--newsletter.send.rate-limit=10")
 			.sleep(1.5)
 			.fillLeaving(0)
@@ -339,7 +298,7 @@ class RestartEndToEndTests {
 		var refused = cli().with("newsletter.send.free-space-reserve", "100000TB").run("run", CUTOFF);
 
 		assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
-		assertThat(refused.err()).contains("not enough free space in the data directory " + dataDir.toAbsolutePath().normalize())
+		assertThat(refused.err()).contains("not enough free space in the data directory " + e2e.dataDir().toAbsolutePath().normalize())
 			.contains("nothing was sent").containsPattern("restart \\d+");
 		snapshotSmtp();
 		assertThat(received).isEmpty();
@@ -353,19 +312,9 @@ class RestartEndToEndTests {
 	/** Subscribers of the full-disk test: a send of 8 s at 10 a second. */
 	private static final int MANY = 80;
 
-	private String[] args(String... command) {
-		List<String> all = new ArrayList<>(List.of(command));
-		all.addAll(List.of("--newsletter.data-dir=" + dataDir, "--newsletter.feeds=" + dataDir.resolve("feeds.opml"),
-				"--spring.mail.host=127.0.0.1", "--spring.mail.port=" + smtpPort, "--newsletter.send.retry.backoff=100ms",
-				"--newsletter.send.retry.max-attempts=2"));
-		return all.toArray(String[]::new);
-	}
-
+	/** A new command line for each command: what one command adds must not reach the next. */
 	private Cli cli() {
-		return new Cli(dataDir).with("spring.mail.host", "127.0.0.1")
-			.with("spring.mail.port", smtpPort)
-			.with("newsletter.send.retry.backoff", "100ms")
-			.with("newsletter.send.retry.max-attempts", 2);
+		return e2e.cli(e2e.dataDir());
 	}
 
 	private void assertEveryoneAtLeastOnceAndDuplicatesAtMost(int inFlight) throws MessagingException {
@@ -397,13 +346,14 @@ class RestartEndToEndTests {
 
 	private void awaitReceived(int count, CliProcess process) throws InterruptedException {
 		long deadline = System.currentTimeMillis() + 60_000;
-		while (smtp.getReceivedMessages().length < count) {
+		while (e2e.smtp().getReceivedMessages().length < count) {
 			assertThat(System.currentTimeMillis()).as("messages within 60 s: " + process.err()).isLessThan(deadline);
 			Thread.sleep(5);
 		}
 	}
 
 	private Thread stopSmtpAfter(int count) {
+		GreenMail smtp = e2e.smtp();
 		var watcher = new Thread(() -> {
 			long deadline = System.currentTimeMillis() + 60_000;
 			while (smtp.getReceivedMessages().length < count && System.currentTimeMillis() < deadline) {
@@ -423,27 +373,19 @@ class RestartEndToEndTests {
 		return watcher;
 	}
 
-	private synchronized void startSmtp() {
-		smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-		smtp.start();
-	}
-
-	/** Keeps what this server instance received; a stopped GreenMail forgets it. */
+	/** Keeps what this server instance received and starts an empty one; a stopped GreenMail forgets it. */
 	private synchronized void snapshotSmtp() {
-		if (smtp != null) {
-			received.addAll(Arrays.asList(smtp.getReceivedMessages()));
-			smtp.reset();
-			smtp.stop();
-			smtp = null;
-			startSmtp();
+		if (e2e.smtp() != null) {
+			stopSmtp();
+			e2e.startSmtp();
 		}
 	}
 
+	/** Stops GreenMail, keeping what it received. */
 	private synchronized void stopSmtp() {
-		if (smtp != null) {
-			received.addAll(Arrays.asList(smtp.getReceivedMessages()));
-			smtp.stop();
-			smtp = null;
+		if (e2e.smtp() != null) {
+			received.addAll(Arrays.asList(e2e.smtp().getReceivedMessages()));
+			e2e.stopSmtp();
 		}
 	}
 }
