@@ -130,6 +130,31 @@ class PostgresEndToEndTests {
 	}
 
 	@Test
+	void besideARunningServiceEveryCommandConnectsToPostgresDirectly() throws Exception {
+		e2e.importSubscribers("ada@example.org,Ada Lovelace");
+		var service = CliProcess.start(e2e.dataDir(), e2e.args("serve", "--port=0"));
+		try {
+			long deadline = System.currentTimeMillis() + 60_000;
+			while (!service.out().contains("Every other command works beside it")) {
+				assertThat(System.currentTimeMillis()).as("serve started within 60 s: " + service.err()).isLessThan(deadline);
+				Thread.sleep(50);
+			}
+
+			var added = e2e.cli().run("subscribers", "add", "bob@example.org", "Bob");
+			var list = e2e.cli().run("subscribers", "list");
+			var status = e2e.cli().run("status");
+
+			assertThat(added.exitCode()).as(added.toString()).isZero();
+			assertThat(list.out()).as(list.toString()).contains("ada@example.org", "bob@example.org");
+			assertThat(status.exitCode()).as(status.toString()).isZero();
+			assertThat(e2e.dataDir().resolve("db")).as("no HSQLDB database was opened").doesNotExist();
+		}
+		finally {
+			service.stop();
+		}
+	}
+
+	@Test
 	void killedWhileSendingThenRestartedMissesNobody() throws Exception {
 		e2e.feeds().serve(WeeklyDigestEndToEndTests.planet("march-24"));
 		e2e.importSubscribers(IntStream.rangeClosed(1, SUBSCRIBERS)

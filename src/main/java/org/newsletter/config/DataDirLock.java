@@ -106,6 +106,11 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 				throw new DataDirLockedException("newsletter serve (pid " + service.pid() + ") is running on the data directory "
 						+ dataDir.toAbsolutePath().normalize() + "; stop it first (this command cannot run beside it)");
 			}
+			if (database != null && service.port() == 0) {
+				throw new DataDirLockedException("newsletter serve (pid " + service.pid() + ") is running on the data directory "
+						+ dataDir.toAbsolutePath().normalize() + " with another database (spring.datasource.url) than this "
+						+ "command's HSQLDB file; give this command the service's settings");
+			}
 			if (database != null) {
 				connectThrough(environment, database);
 			}

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * connections and its server), and the port is announced in the data directory
  * ({@link ServiceAnnouncement}): the commands run beside the service connect through it. The
  * database's password guards it from the machine's other users ({@link DatabasePassword}).
- * Nothing for PostgreSQL, where every process connects directly.
+ * On PostgreSQL, where every process connects directly, only the service itself is announced.
  */
 @Component
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -45,7 +45,7 @@ class DatabaseServer implements SmartLifecycle {
 		this.properties = properties;
 	}
 
-	/** Where the commands beside the service reach the database; empty on PostgreSQL. */
+	/** What the service announced: its pid, and the database server's port (0 on PostgreSQL). */
 	public Optional<ServiceAnnouncement> announced() {
 		return Optional.ofNullable(announced);
 	}
@@ -53,10 +53,23 @@ class DatabaseServer implements SmartLifecycle {
 	@Override
 	public void start() {
 		String url = environment.getProperty("spring.datasource.url");
-		Optional<Path> database = LostDatabase.hsqldbFile(url);
-		if (database.isEmpty()) {
-			return;
+		int port = LostDatabase.hsqldbFile(url).isPresent() ? serve(url) : 0;
+		var announcement = new ServiceAnnouncement(ProcessHandle.current().pid(), port);
+		try {
+			announcement.write(properties.dataDir());
 		}
+		catch (IOException ex) {
+			stop();
+			throw new DataDirWriteException("cannot announce the service in " + properties.dataDir() + ": "
+					+ DataDirWriteException.reason(ex), ex);
+		}
+		announced = announcement;
+		log.info("the service is announced in {}{}", properties.dataDir(),
+				port == 0 ? "" : "; database server for the commands beside it: " + announcement.jdbcUrl());
+	}
+
+	/** Starts HSQLDB's server for the open database at {@code url}; returns its port. */
+	private int serve(String url) {
 		int port = freeLoopbackPort();
 		var hsqldb = new Server();
 		hsqldb.setLogWriter(null);
@@ -78,17 +91,7 @@ class DatabaseServer implements SmartLifecycle {
 					+ "port " + port + (cause == null ? "" : ": " + cause.getMessage()), cause);
 		}
 		server = hsqldb;
-		var announcement = new ServiceAnnouncement(ProcessHandle.current().pid(), port);
-		try {
-			announcement.write(properties.dataDir());
-		}
-		catch (IOException ex) {
-			stop();
-			throw new DataDirWriteException("cannot announce the service in " + properties.dataDir() + ": "
-					+ DataDirWriteException.reason(ex), ex);
-		}
-		announced = announcement;
-		log.info("database server for the commands beside the service: {}", announcement.jdbcUrl());
+		return port;
 	}
 
 	private static int freeLoopbackPort() {
@@ -114,7 +117,7 @@ class DatabaseServer implements SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
-		return server != null;
+		return announced != null || server != null;
 	}
 
 	/** Started before the web pages and the schedule; stopped after them, once the runs have ended. */

@@ -20,7 +20,8 @@ import java.util.Properties;
  * through that port instead of failing (DESIGN.md §12).
  *
  * @param pid the service's process id
- * @param port the loopback port of the database server
+ * @param port the loopback port of the database server; 0 on PostgreSQL, which every process
+ *     reaches directly
  */
 public record ServiceAnnouncement(long pid, int port) {
 
@@ -78,6 +79,9 @@ public record ServiceAnnouncement(long pid, int port) {
 	private boolean alive() {
 		if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
 			return false;
+		}
+		if (port == 0) {
+			return true;
 		}
 		try (var socket = new Socket()) {
 			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
