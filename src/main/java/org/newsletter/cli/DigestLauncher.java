@@ -17,6 +17,7 @@ import org.newsletter.feed.FeedList;
 import org.newsletter.feed.FeedRepository;
 import org.newsletter.issue.IssueRepository;
 import org.newsletter.job.DigestParameters;
+import org.newsletter.job.DigestRuns;
 import org.newsletter.job.RunHeartbeat;
 import org.newsletter.job.WeeklyDigestJobConfig;
 
@@ -56,10 +57,13 @@ class DigestLauncher {
 
 	private final RunHeartbeat heartbeat;
 
+	private final DigestRuns runs;
+
 	DigestLauncher(JobOperator jobOperator, JobRepository jobRepository, Job weeklyDigestJob,
 			NewsletterProperties properties, FeedRepository feeds, IssueRepository issues, DeliveryRepository deliveries,
-			MessageSenders senders, Clock clock, RunHeartbeat heartbeat) {
+			MessageSenders senders, Clock clock, RunHeartbeat heartbeat, DigestRuns runs) {
 		this.heartbeat = heartbeat;
+		this.runs = runs;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.weeklyDigestJob = weeklyDigestJob;
@@ -128,20 +132,14 @@ class DigestLauncher {
 	 * stopped, or left started by a killed process), newest first.
 	 */
 	List<JobExecution> unfinishedRuns() {
-		return jobRepository.getJobInstances(WeeklyDigestJobConfig.JOB_NAME, 0, 100)
-			.stream()
-			.map(jobRepository::getLastJobExecution)
-			.filter(e -> e != null && e.getStatus() != BatchStatus.COMPLETED && e.getStatus() != BatchStatus.ABANDONED)
-			.sorted(java.util.Comparator.comparing(JobExecution::getId).reversed())
-			.toList();
+		return runs.unfinished();
 	}
 
 	/** Prints the summary of {@code execution} and returns its exit code. */
 	int report(JobExecution execution, PrintWriter out, PrintWriter err) {
 		printSummary(execution, out);
 		if (execution.getStatus() == BatchStatus.COMPLETED) {
-			StepExecution compose = step(execution, WeeklyDigestJobConfig.COMPOSE_STEP);
-			if (compose != null && WeeklyDigestJobConfig.NOTHING_TO_SEND.equals(compose.getExitStatus().getExitCode())) {
+			if (DigestRuns.nothingToSend(execution)) {
 				out.println("Nothing to send: no new entries for this issue (use --send-empty to send anyway).");
 				return ExitCodes.NOTHING_TO_DO;
 			}

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.newsletter.config.NewsletterProperties;
 import org.newsletter.job.DigestParameters;
+import org.newsletter.job.DigestRuns;
 import org.newsletter.job.RunHeartbeat;
 import org.newsletter.job.WeeklyDigestJobConfig;
 import org.slf4j.Logger;
@@ -54,6 +55,8 @@ public class DigestSchedule implements SmartLifecycle {
 
 	private final RunHeartbeat heartbeat;
 
+	private final DigestRuns digestRuns;
+
 	private final Clock clock;
 
 	private final CronExpression cron;
@@ -62,12 +65,13 @@ public class DigestSchedule implements SmartLifecycle {
 
 	private ThreadPoolTaskScheduler ticks;
 
-	private ExecutorService runs;
+	private ExecutorService runThread;
 
 	private volatile boolean running;
 
 	public DigestSchedule(NewsletterProperties properties, JobOperator jobOperator, JobRepository jobRepository,
-			Job weeklyDigestJob, RunHeartbeat heartbeat, Clock clock) {
+			Job weeklyDigestJob, RunHeartbeat heartbeat, DigestRuns runs, Clock clock) {
+		this.digestRuns = runs;
 		this.properties = properties;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
@@ -86,11 +90,11 @@ public class DigestSchedule implements SmartLifecycle {
 	@Override
 	public void start() {
 		running = true;
-		runs = Executors.newSingleThreadExecutor(task -> new Thread(task, "digest-run"));
+		runThread = Executors.newSingleThreadExecutor(task -> new Thread(task, "digest-run"));
 		busy.set(true);
-		runs.execute(() -> {
+		runThread.execute(() -> {
 			try {
-				new UnfinishedRuns(jobOperator, jobRepository, heartbeat).finish();
+				new UnfinishedRuns(jobOperator, digestRuns, heartbeat).finish();
 				if (cron != null) {
 					catchUp();
 				}
@@ -147,7 +151,7 @@ public class DigestSchedule implements SmartLifecycle {
 						.orElse(""));
 			return;
 		}
-		runs.execute(() -> {
+		runThread.execute(() -> {
 			try {
 				runTick(tick);
 			}
@@ -174,11 +178,8 @@ public class DigestSchedule implements SmartLifecycle {
 
 	private static void report(Instant tick, JobExecution execution) {
 		if (execution.getStatus() == BatchStatus.COMPLETED) {
-			boolean nothing = execution.getStepExecutions().stream().anyMatch(step -> step.getStepName()
-				.equals(WeeklyDigestJobConfig.COMPOSE_STEP)
-					&& WeeklyDigestJobConfig.NOTHING_TO_SEND.equals(step.getExitStatus().getExitCode()));
 			log.info("the scheduled run for {} (execution {}) completed{}", tick, execution.getId(),
-					nothing ? ": nothing to send, no new entries" : "");
+					DigestRuns.nothingToSend(execution) ? ": nothing to send, no new entries" : "");
 		}
 		else {
 			log.error("the scheduled run for {} (execution {}) ended {}: {}; finish it with ./newsletter restart {}", tick,
@@ -212,8 +213,8 @@ public class DigestSchedule implements SmartLifecycle {
 		if (ticks != null) {
 			ticks.shutdown();
 		}
-		if (runs != null) {
-			runs.shutdown(); // a run going on is stopped by the job's ShutdownStop, which waits for it
+		if (runThread != null) {
+			runThread.shutdown(); // a run going on is stopped by the job's ShutdownStop, which waits for it
 		}
 	}
 

@@ -1,10 +1,9 @@
 package org.newsletter.service;
 
-import org.newsletter.job.WeeklyDigestJobConfig;
+import org.newsletter.job.DigestRuns;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -20,20 +19,15 @@ import org.springframework.stereotype.Component;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class LastRunHealthIndicator implements HealthIndicator {
 
-	private final JobRepository jobRepository;
+	private final DigestRuns runs;
 
-	LastRunHealthIndicator(JobRepository jobRepository) {
-		this.jobRepository = jobRepository;
+	LastRunHealthIndicator(DigestRuns runs) {
+		this.runs = runs;
 	}
 
 	@Override
 	public Health health() {
-		JobExecution last = jobRepository.getJobInstances(WeeklyDigestJobConfig.JOB_NAME, 0, 20)
-			.stream()
-			.map(jobRepository::getLastJobExecution)
-			.filter(e -> e != null && e.getJobParameters().getString("dryRun") == null)
-			.findFirst()
-			.orElse(null);
+		JobExecution last = runs.recent(20).filter(e -> !DigestRuns.dryRun(e)).findFirst().orElse(null);
 		if (last == null) {
 			return Health.up().withDetail("status", "no runs yet").build();
 		}

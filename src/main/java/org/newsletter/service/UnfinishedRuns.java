@@ -1,17 +1,17 @@
 package org.newsletter.service;
 
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
+import org.newsletter.job.DigestRuns;
 import org.newsletter.job.RunHeartbeat;
-import org.newsletter.job.WeeklyDigestJobConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.batch.core.repository.JobRepository;
 
 /**
  * At the start of {@code serve}: finishes each run that a stop of the process (SIGTERM: the
@@ -25,18 +25,21 @@ final class UnfinishedRuns {
 
 	private final JobOperator jobOperator;
 
-	private final JobRepository jobRepository;
+	private final DigestRuns runs;
 
 	private final RunHeartbeat heartbeat;
 
-	UnfinishedRuns(JobOperator jobOperator, JobRepository jobRepository, RunHeartbeat heartbeat) {
+	UnfinishedRuns(JobOperator jobOperator, DigestRuns runs, RunHeartbeat heartbeat) {
 		this.jobOperator = jobOperator;
-		this.jobRepository = jobRepository;
+		this.runs = runs;
 		this.heartbeat = heartbeat;
 	}
 
 	void finish() {
-		for (JobExecution execution : latestUnfinished()) {
+		// oldest first; dry runs send nothing, so none is finished for its own sake
+		List<JobExecution> unfinished = new ArrayList<>(runs.unfinished());
+		Collections.reverse(unfinished);
+		for (JobExecution execution : unfinished.stream().filter(e -> !DigestRuns.dryRun(e)).toList()) {
 			String cutoff = execution.getJobParameters().getString("cutoff");
 			if (execution.getStatus() == BatchStatus.FAILED) {
 				log.warn("the run for cutoff {} (execution {}) FAILED; fix the cause and finish it with ./newsletter restart {}",
@@ -61,16 +64,5 @@ final class UnfinishedRuns {
 						cutoff, execution.getId(), ex.getMessage(), ex);
 			}
 		}
-	}
-
-	/** The latest execution of each recent instance that neither completed nor was abandoned, oldest first. */
-	private List<JobExecution> latestUnfinished() {
-		return jobRepository.getJobInstances(WeeklyDigestJobConfig.JOB_NAME, 0, 100)
-			.stream()
-			.map(jobRepository::getLastJobExecution)
-			.filter(e -> e != null && e.getJobParameters().getString("dryRun") == null
-					&& e.getStatus() != BatchStatus.COMPLETED && e.getStatus() != BatchStatus.ABANDONED)
-			.sorted(Comparator.comparing(JobExecution::getId))
-			.toList();
 	}
 }
