@@ -79,11 +79,6 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 		this.besideService = besideService;
 	}
 
-	/** The service this command runs beside, when the directory was held by one; {@code null} otherwise. */
-	public ServiceAnnouncement service() {
-		return service;
-	}
-
 	/** After the configuration files are read, before logging opens its file in the data dir. */
 	@Override
 	public int getOrder() {

@@ -57,9 +57,7 @@ class DatabasePassword implements BeanPostProcessor {
 			if (Files.exists(file)) {
 				return Files.readString(file, StandardCharsets.US_ASCII).strip();
 			}
-			boolean exists = Files.exists(database.resolveSibling(database.getFileName() + ".script"))
-					|| Files.exists(database.resolveSibling(database.getFileName() + ".properties"));
-			if (!exists && !Files.exists(pending)) {
+			if (!LostDatabase.exists(database) && !Files.exists(pending)) {
 				String password = random();
 				write(file, password); // HSQLDB creates the new database with it
 				return password;
@@ -101,10 +99,7 @@ class DatabasePassword implements BeanPostProcessor {
 
 	private static void write(Path file, String password) throws IOException {
 		PrivateFiles.createDirectories(file.getParent());
-		Path partial = file.resolveSibling(file.getFileName() + ".partial");
-		PrivateFiles.createFile(partial);
-		Files.writeString(partial, password + "\n", StandardCharsets.US_ASCII);
-		Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		PrivateFiles.replace(file, (password + "\n").getBytes(StandardCharsets.US_ASCII));
 	}
 
 	private static String random() {

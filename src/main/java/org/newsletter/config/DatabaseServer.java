@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.Optional;
 
 import org.hsqldb.server.Server;
 import org.hsqldb.server.ServerConstants;
@@ -43,11 +42,6 @@ class DatabaseServer implements SmartLifecycle {
 	DatabaseServer(Environment environment, NewsletterProperties properties) {
 		this.environment = environment;
 		this.properties = properties;
-	}
-
-	/** What the service announced: its pid, and the database server's port (0 on PostgreSQL). */
-	public Optional<ServiceAnnouncement> announced() {
-		return Optional.ofNullable(announced);
 	}
 
 	@Override

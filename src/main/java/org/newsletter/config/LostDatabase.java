@@ -36,16 +36,21 @@ final class LostDatabase {
 		return Optional.of(Path.of(url.substring(HSQLDB_FILE.length()).split(";", 2)[0]));
 	}
 
+	/** Whether HSQLDB has made the database at {@code database} (its path as in the JDBC URL). */
+	static boolean exists(Path database) {
+		return Files.exists(database.resolveSibling(database.getFileName() + ".script"))
+				|| Files.exists(database.resolveSibling(database.getFileName() + ".properties"));
+	}
+
 	/**
 	 * @param database the database's path as in its JDBC URL ({@code <data-dir>/db/newsletter})
 	 * @throws DataDirUnusableException when it is missing from a used data directory
 	 */
 	static void check(Path dataDir, Path database, Path archiveDir) {
-		Path script = database.resolveSibling(database.getFileName() + ".script");
-		Path properties = database.resolveSibling(database.getFileName() + ".properties");
-		if (Files.exists(script) || Files.exists(properties)) {
+		if (exists(database)) {
 			return;
 		}
+		Path script = database.resolveSibling(database.getFileName() + ".script");
 		List<String> signs = new ArrayList<>();
 		if (Files.exists(dataDir.resolve(SECRET))) {
 			signs.add(SECRET);

@@ -68,6 +68,18 @@ public final class PrivateFiles {
 		}
 	}
 
+	/**
+	 * Replaces {@code file} with {@code content} at once, {@code 0600} from the moment it exists:
+	 * written beside it ({@code <file>.partial}), then moved over it, so a reader or a crash never
+	 * sees half of it.
+	 */
+	public static void replace(Path file, byte[] content) throws IOException {
+		Path partial = file.resolveSibling(file.getFileName() + ".partial");
+		Files.deleteIfExists(partial);
+		writeNew(partial, content);
+		Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+	}
+
 	/** The file's permissions as {@code ls -l} shows them when group or others may read or write it, else null. */
 	public static String readableOrWritableByOthers(Path file) throws IOException {
 		if (!posix(file)) {

@@ -2,14 +2,13 @@ package org.newsletter.config;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -40,13 +39,9 @@ public record ServiceAnnouncement(long pid, int port) {
 		var properties = new Properties();
 		properties.setProperty("pid", Long.toString(pid));
 		properties.setProperty("port", Integer.toString(port));
-		Path partial = dataDir.resolve(FILE + ".partial");
-		Files.deleteIfExists(partial);
-		PrivateFiles.createFile(partial);
-		try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
-			properties.store(out, "the running newsletter service; written by serve, read by the commands beside it");
-		}
-		Files.move(partial, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		var text = new StringWriter();
+		properties.store(text, "the running newsletter service; written by serve, read by the commands beside it");
+		PrivateFiles.replace(dataDir.resolve(FILE), text.toString().getBytes(StandardCharsets.UTF_8));
 	}
 
 	static void withdraw(Path dataDir) {

@@ -26,12 +26,6 @@ import org.springframework.stereotype.Component;
 @Component
 class ShutdownStop implements SmartLifecycle {
 
-	/** Stopped just after the schedule (no new run starts), before the web pages and the database. */
-	@Override
-	public int getPhase() {
-		return Integer.MAX_VALUE - 1;
-	}
-
 	private static final Logger log = LoggerFactory.getLogger(ShutdownStop.class);
 
 	static final Duration WAIT = Duration.ofSeconds(25);
@@ -111,5 +105,11 @@ class ShutdownStop implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return running;
+	}
+
+	/** Stopped just after the schedule (no new run starts), before the web pages and the database. */
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE - 1;
 	}
 }
