@@ -131,7 +131,7 @@ public class DataDirLock implements ApplicationListener<ApplicationEnvironmentPr
 			try {
 				settings.put("spring.datasource.username", "SA");
 				settings.put("spring.datasource.password",
-						Files.readString(DatabasePassword.file(database), StandardCharsets.US_ASCII).strip());
+						DatabasePassword.read(DatabasePassword.file(database)));
 			}
 			catch (IOException ex) {
 				throw new DataDirUnusableException("cannot read the database's password " + DatabasePassword.file(database)

@@ -55,7 +55,7 @@ class DatabasePassword implements BeanPostProcessor {
 		Path pending = database.resolveSibling(database.getFileName() + ".password.new");
 		try {
 			if (Files.exists(file)) {
-				return Files.readString(file, StandardCharsets.US_ASCII).strip();
+				return read(file);
 			}
 			if (!LostDatabase.exists(database) && !Files.exists(pending)) {
 				String password = random();
@@ -64,7 +64,7 @@ class DatabasePassword implements BeanPostProcessor {
 			}
 			// A database made before passwords, or a change that a crash cut short: the new password
 			// is kept before the database takes it, and named the password only once it has.
-			String password = Files.exists(pending) ? Files.readString(pending, StandardCharsets.US_ASCII).strip() : random();
+			String password = Files.exists(pending) ? read(pending) : random();
 			if (!Files.exists(pending)) {
 				write(pending, password);
 			}
@@ -95,6 +95,11 @@ class DatabasePassword implements BeanPostProcessor {
 			throw new DataDirUnusableException("the database " + database + " has a password but its file " + file(database)
 					+ " is missing: restore that file with the database (README, Backups)");
 		}
+	}
+
+	/** The password kept in {@code file}. */
+	static String read(Path file) throws IOException {
+		return Files.readString(file, StandardCharsets.US_ASCII).strip();
 	}
 
 	private static void write(Path file, String password) throws IOException {

@@ -92,18 +92,10 @@ public class DigestSchedule implements SmartLifecycle {
 		running = true;
 		runThread = Executors.newSingleThreadExecutor(task -> new Thread(task, "digest-run"));
 		busy.set(true);
-		runThread.execute(() -> {
-			try {
-				new UnfinishedRuns(jobOperator, digestRuns, heartbeat).finish();
-				if (cron != null) {
-					catchUp();
-				}
-			}
-			catch (RuntimeException ex) {
-				log.error("finishing the runs left unfinished failed", ex);
-			}
-			finally {
-				busy.set(false);
+		runAlone(() -> {
+			new UnfinishedRuns(jobOperator, digestRuns, heartbeat).finish();
+			if (cron != null) {
+				catchUp();
 			}
 		});
 		if (cron == null) {
@@ -151,9 +143,17 @@ public class DigestSchedule implements SmartLifecycle {
 						.orElse(""));
 			return;
 		}
+		runAlone(() -> runTick(tick));
+	}
+
+	/** Runs {@code work} on the run thread; {@code busy}, set by the caller, is cleared when it ends. */
+	private void runAlone(Runnable work) {
 		runThread.execute(() -> {
 			try {
-				runTick(tick);
+				work.run();
+			}
+			catch (RuntimeException ex) {
+				log.error("the service's run thread failed", ex);
 			}
 			finally {
 				busy.set(false);
