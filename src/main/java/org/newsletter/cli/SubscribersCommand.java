@@ -42,14 +42,15 @@ class SubscribersCommand implements Runnable {
 	/** {@code subscribers import FILE}. */
 	@Command(name = "import", mixinStandardHelpOptions = true, header = "Imports subscribers from a CSV file.",
 			description = {
-					"The header row names the columns, in any case: email (required), name, status (active or",
-					"unsubscribed; without a status header, a third field is the status). Other columns are kept as",
-					"attributes. UTF-8 with or without a byte-order mark (a damaged line is rejected, with a notice);",
-					"a file that is not UTF-8 and holds no UTF-8 character beyond ASCII is read as Windows-1252 (with",
-					"a notice) unless --encoding says otherwise. RFC 4180 quoting.",
-					"Existing subscribers are updated, never duplicated; someone who unsubscribed stays so unless the",
-					"line says active and --resubscribe is given. Each rejected line is reported with its number,",
-					"value and reason; the good lines are kept. An import that was interrupted (killed, or failed)",
+					"The header row names the columns, in any case: email (required), name, status (active, pending,",
+					"unsubscribed or bounced; without a status header, a third field is the status). Other columns are",
+					"kept as attributes. UTF-8 with or without a byte-order mark (a damaged line is rejected, with a",
+					"notice); a file that is not UTF-8 and holds no UTF-8 character beyond ASCII is read as",
+					"Windows-1252 (with a notice) unless --encoding says otherwise. RFC 4180 quoting.",
+					"Existing subscribers are updated, never duplicated; someone who unsubscribed or bounced stays so",
+					"unless the line says active and --resubscribe is given; pending applies only to new addresses.",
+					"Each rejected line is reported with its number, value and reason; the good lines are kept. An",
+					"import that was interrupted (killed, or failed)",
 					"is finished by running the same command again on the unchanged file. --replace unsubscribes",
 					"nobody when a line's address could not be read (a broken line, or bytes that are not text).",
 					"An address forgotten at the person's request (subscribers forget) is rejected unless --resubscribe.",
@@ -71,7 +72,7 @@ class SubscribersCommand implements Runnable {
 		boolean replace;
 
 		@Option(names = "--resubscribe",
-				description = "Re-activate unsubscribed subscribers whose line says status active, and add "
+				description = "Re-activate unsubscribed or bounced subscribers whose line says status active, and add "
 						+ "addresses that were forgotten.")
 		boolean resubscribe;
 
@@ -172,7 +173,7 @@ class SubscribersCommand implements Runnable {
 			footer = { "", "Example:", "  ./newsletter subscribers list --status=active" })
 	static class ListSubscribers implements Callable<Integer> {
 
-		@Option(names = "--status", paramLabel = "STATUS", description = "Only this status: active or unsubscribed.")
+		@Option(names = "--status", paramLabel = "STATUS", description = "Only this status: active, pending, unsubscribed or bounced.")
 		String status;
 
 		@Spec
@@ -187,8 +188,9 @@ class SubscribersCommand implements Runnable {
 		@Override
 		public Integer call() {
 			PrintWriter out = spec.commandLine().getOut();
-			if (status != null && !status.equals(Subscriber.ACTIVE) && !status.equals(Subscriber.UNSUBSCRIBED)) {
-				throw new ParameterException(spec.commandLine(), "--status must be active or unsubscribed, not " + status);
+			if (status != null && !Subscriber.STATUSES.contains(status)) {
+				throw new ParameterException(spec.commandLine(),
+						"--status must be " + Subscriber.statusChoices() + ", not " + status);
 			}
 			subscribers.forEach(status, s -> out.printf("%-6d %-13s %-40s %s%n", s.id(), s.status(), s.email(),
 					s.name() == null ? "" : s.name()));

@@ -33,9 +33,9 @@ class ImportLineProcessor implements ItemProcessor<CsvRow, ImportLine> {
 					+ " field", key);
 		}
 		String status = row.status() == null ? "" : row.status().strip().toLowerCase(Locale.ROOT);
-		if (!status.isEmpty() && !status.equals(Subscriber.ACTIVE) && !status.equals(Subscriber.UNSUBSCRIBED)) {
+		if (!status.isEmpty() && !Subscriber.STATUSES.contains(status)) {
 			return new ImportLine.Rejected(row.line(), value,
-					"unknown status '" + printable(row.status()) + "' (active or unsubscribed)", key);
+					"unknown status '" + printable(row.status()) + "' (" + Subscriber.statusChoices() + ")", key);
 		}
 		String name = row.name() == null || row.name().isBlank() ? null : row.name().strip();
 		if (name != null && name.length() > MAX_NAME) {

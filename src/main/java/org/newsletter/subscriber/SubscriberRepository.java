@@ -203,8 +203,11 @@ public class SubscriberRepository {
 
 	/**
 	 * Plans merging one import line: a new address is added; an existing subscriber gets the
-	 * line's address spelling, name (when given), status and attribute cells. Someone who
-	 * unsubscribed stays unsubscribed unless the line says {@code active} and {@code resubscribe}.
+	 * line's address spelling, name (when given), status and attribute cells. The status: a line
+	 * saying {@code unsubscribed} or {@code bounced} is taken; {@code active} is taken from an
+	 * active or pending subscriber (the operator's list vouches for them), and from an
+	 * unsubscribed or bounced one only with {@code resubscribe}; {@code pending} applies to new
+	 * addresses only (it never takes an existing subscriber back to unconfirmed).
 	 * @throws IllegalArgumentException when the merged attributes do not fit
 	 */
 	static Merge plan(ImportLine.Accepted line, Stored current, boolean resubscribe) {
@@ -214,8 +217,9 @@ public class SubscriberRepository {
 					fitting(Attributes.merge(null, line.attributes())), line.line());
 		}
 		String status = current.status();
-		if (Subscriber.UNSUBSCRIBED.equals(line.status())
-				|| (Subscriber.ACTIVE.equals(line.status()) && (resubscribe || Subscriber.ACTIVE.equals(status)))) {
+		if (Subscriber.UNSUBSCRIBED.equals(line.status()) || Subscriber.BOUNCED.equals(line.status())
+				|| (Subscriber.ACTIVE.equals(line.status()) && (resubscribe || Subscriber.ACTIVE.equals(status)
+						|| Subscriber.PENDING.equals(status)))) {
 			status = line.status();
 		}
 		String name = line.name() == null ? current.name() : line.name();

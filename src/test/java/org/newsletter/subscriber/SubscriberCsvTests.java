@@ -55,7 +55,7 @@ class SubscriberCsvTests {
 					"line 5: duplicate of line 2 (ALICE@example.org)",
 					"line 6: line break or control character in the name field (bob@example.org)", "line 8: no address",
 					"line 11: invalid address (eve@example..org)",
-					"line 13: unknown status 'sometimes' (active or unsubscribed) (mallory@example.org)",
+					"line 13: unknown status 'sometimes' (active, pending, unsubscribed or bounced) (mallory@example.org)",
 					"line 14: unterminated quote");
 		assertThat(list()).containsExactly("active alice@example.org Alice",
 				"active carol@example.org =HYPERLINK(\"https://evil.example\",\"click\")",
@@ -132,6 +132,31 @@ class SubscriberCsvTests {
 		var resubscribe = cli.run("subscribers", "import", again.toString(), "--resubscribe");
 		assertThat(resubscribe.out()).contains("2 imported (0 added, 1 updated, 1 unchanged)");
 		assertThat(list()).contains("active ada@example.org Ada", "active grace@example.org Grace");
+	}
+
+	@Test
+	void pendingAndBouncedAreKnownToImportListAndExportAndABouncedAddressStaysSoUnlessAskedTo() throws Exception {
+		Path file = write("statuses.csv", "email,name,status\np@example.org,P,pending\nb@example.org,B,bounced\n"
+				+ "a@example.org,A,active\n");
+		var imported = cli.run("subscribers", "import", file.toString());
+		assertThat(imported.exitCode()).as(imported.toString()).isZero();
+		assertThat(list()).containsExactly("pending p@example.org P", "bounced b@example.org B", "active a@example.org A");
+		var pending = cli.run("subscribers", "list", "--status=pending");
+		assertThat(pending.exitCode()).isZero();
+		assertThat(pending.out()).contains("p@example.org").doesNotContain("b@example.org", "a@example.org");
+		assertThat(cli.run("subscribers", "list", "--status=sometimes").err())
+			.contains("--status must be active, pending, unsubscribed or bounced, not sometimes");
+		var export = cli.run("subscribers", "export", "-");
+		assertThat(export.out()).contains("p@example.org,P,pending", "b@example.org,B,bounced");
+
+		// the operator's list vouches for a pending sign-up; a bounced address needs --resubscribe;
+		// "pending" never takes an active subscriber back to unconfirmed
+		Path again = write("again.csv", "email,name,status\np@example.org,P,active\nb@example.org,B,active\n"
+				+ "a@example.org,A,pending\n");
+		cli.run("subscribers", "import", again.toString());
+		assertThat(list()).containsExactly("active p@example.org P", "bounced b@example.org B", "active a@example.org A");
+		cli.run("subscribers", "import", again.toString(), "--resubscribe");
+		assertThat(list()).containsExactly("active p@example.org P", "active b@example.org B", "active a@example.org A");
 	}
 
 	@Test
