@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import org.newsletter.config.BadInputException;
 import org.newsletter.config.NewsletterProperties;
 import org.newsletter.service.DigestSchedule;
+import org.newsletter.web.SignUpConfirmed;
 import org.newsletter.web.Unsubscribed;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -110,6 +111,10 @@ class ServeCommand implements Callable<Integer> {
 			}
 			else if (event instanceof PayloadApplicationEvent<?> payload && payload.getPayload() instanceof Unsubscribed gone) {
 				out.println("unsubscribed: " + gone.email());
+				out.flush();
+			}
+			else if (event instanceof PayloadApplicationEvent<?> payload && payload.getPayload() instanceof SignUpConfirmed signedUp) {
+				out.println("subscribed: " + signedUp.email() + " (confirmed a sign-up)");
 				out.flush();
 			}
 		};

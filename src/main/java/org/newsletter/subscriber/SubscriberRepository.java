@@ -306,6 +306,50 @@ public class SubscriberRepository {
 			.update() > 0;
 	}
 
+	/**
+	 * When subscriber {@code id} last changed: a sign-up's confirmation link is valid only while it
+	 * has not (an unsubscribe, an import or a bounce since the link was mailed makes it stale).
+	 */
+	public Optional<Instant> updatedAt(long id) {
+		return jdbc.sql("SELECT updated_at FROM subscriber WHERE id = ?")
+			.param(id)
+			.query((rs, n) -> instant(rs, "updated_at"))
+			.optional();
+	}
+
+	/** Adds a new address as {@link Subscriber#PENDING} (signed up on the web page, not confirmed); its id. */
+	public long addPending(String email, String name, Instant now) {
+		var id = new org.springframework.jdbc.support.GeneratedKeyHolder();
+		jdbc.sql("""
+				INSERT INTO subscriber (email, email_key, name, status, created_at, updated_at)
+				VALUES (?, ?, ?, 'pending', ?, ?)""")
+			.params(email, EmailAddresses.key(email), name, Timestamp.from(now), Timestamp.from(now))
+			.update(id, "id");
+		return id.getKeyAs(Number.class).longValue();
+	}
+
+	/**
+	 * Makes subscriber {@code id} active, with {@code name} when one is given, if its row is as it
+	 * was at {@code updatedAt}; false, changing nothing, when it has changed since (so of two
+	 * confirmations of one link, one does it).
+	 */
+	public boolean confirmSignUp(long id, Instant updatedAt, String name, Instant now) {
+		// OffsetDateTime, not Timestamp: compared for equality with what was read, in HSQLDB and PostgreSQL alike
+		return jdbc.sql("""
+				UPDATE subscriber SET status = 'active', name = COALESCE(?, name), unsubscribed_at = NULL, updated_at = ?
+				WHERE id = ? AND updated_at = ?""")
+			.params(name, Timestamp.from(now), id, updatedAt.atOffset(java.time.ZoneOffset.UTC))
+			.update() > 0;
+	}
+
+	/** Deletes those of these subscribers who are still {@link Subscriber#PENDING}; how many. */
+	public int deletePending(Collection<Long> ids) {
+		if (ids.isEmpty()) {
+			return 0;
+		}
+		return jdbc.sql("DELETE FROM subscriber WHERE status = 'pending' AND id IN (:ids)").param("ids", ids).update();
+	}
+
 	private static Stored stored(ResultSet rs) throws SQLException {
 		return new Stored(rs.getLong("id"), rs.getString("email"), rs.getString("name"), rs.getString("status"),
 				rs.getString("attributes"), instant(rs, "created_at"), instant(rs, "updated_at"),

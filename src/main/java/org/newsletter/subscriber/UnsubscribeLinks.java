@@ -78,6 +78,16 @@ public class UnsubscribeLinks {
 		return HexFormat.of().formatHex(digest("forgotten:" + emailKey));
 	}
 
+	/**
+	 * A key of its own for another kind of signed link (HMAC-SHA-256 of {@code "key:" + purpose}
+	 * under the secret), so that one secret serves them all and no link of one kind is ever
+	 * valid as another: an unsubscribe token's MAC covers only digits, an address hash starts
+	 * {@code "forgotten:"}.
+	 */
+	public byte[] derivedKey(String purpose) {
+		return digest("key:" + purpose);
+	}
+
 	private String mac(String value) {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(digest(value));
 	}

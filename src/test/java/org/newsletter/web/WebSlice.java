@@ -8,22 +8,38 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import org.flywaydb.core.Flyway;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.newsletter.config.NewsletterProperties;
 import org.newsletter.config.StorageFailures;
 import org.newsletter.config.TestProperties;
+import org.newsletter.delivery.DkimSigner;
+import org.newsletter.delivery.MessageSenders;
+import org.newsletter.signup.ConfirmProperties;
+import org.newsletter.signup.SignUpProperties;
+import org.newsletter.signup.SignUps;
+import org.newsletter.subscriber.ForgottenAddresses;
 import org.newsletter.subscriber.SubscriberRepository;
 import org.newsletter.subscriber.UnsubscribeLinks;
 
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.stereotype.Component;
+import org.springframework.stereotype.Repository;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -31,12 +47,15 @@ import org.springframework.util.FileSystemUtils;
  * all real: a temporary data directory whose archive folder holds a few issues (and, beside
  * the folder, a secret no request may read), the settings bound as Spring binds them, the real
  * {@link UnsubscribeLinks}, and the real {@link SubscriberRepository} on an in-memory HSQLDB
- * migrated by the application's own Flyway scripts. The same for every test class, so Spring
- * starts the slice once; no test changes the folder, and each test that changes the list uses
- * subscribers of its own.
+ * migrated by the application's own Flyway scripts; for the sign-up pages, the signup package's
+ * own beans on the same database, mailing to the outbox folder (no SMTP host here). The same for
+ * every test class, so Spring starts the slice once; no test changes the folder, and each test
+ * that changes the list uses subscribers of its own.
  */
 @TestConfiguration(proxyBeanMethods = false)
-@Import(UnsubscribeLinks.class)
+@Import({ UnsubscribeLinks.class, ForgottenAddresses.class, MessageSenders.class, DkimSigner.class, ClientRateLimit.class })
+@ComponentScan(basePackageClasses = SignUps.class, useDefaultFilters = false,
+		includeFilters = @ComponentScan.Filter({ Component.class, Repository.class }))
 class WebSlice {
 
 	/** The newsletter's title, which the pages show: escaping is proved on it. */
@@ -73,12 +92,43 @@ class WebSlice {
 	}
 
 	@Bean
-	SubscriberRepository subscriberRepository() {
+	DataSource dataSource() {
 		var dataSource = new SimpleDriverDataSource(new org.hsqldb.jdbc.JDBCDriver(),
 				"jdbc:hsqldb:mem:web-" + UUID.randomUUID(), "SA", "");
 		StorageFailures.allowInHsqldb(); // V10's storage_failure() is a Java routine
 		Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/hsqldb").load().migrate();
-		return new SubscriberRepository(JdbcClient.create(dataSource), new JdbcTemplate(dataSource));
+		return dataSource;
+	}
+
+	@Bean
+	JdbcClient jdbcClient(DataSource dataSource) {
+		return JdbcClient.create(dataSource);
+	}
+
+	@Bean
+	PlatformTransactionManager transactionManager(DataSource dataSource) {
+		return new DataSourceTransactionManager(dataSource);
+	}
+
+	@Bean
+	SubscriberRepository subscriberRepository(JdbcClient jdbc, DataSource dataSource) {
+		return new SubscriberRepository(jdbc, new JdbcTemplate(dataSource));
+	}
+
+	@Bean
+	ConfirmProperties confirmProperties() {
+		return bind("newsletter.confirm", ConfirmProperties.class, Map.of());
+	}
+
+	@Bean
+	SignUpProperties signUpProperties() {
+		// one client may post 3 times a minute here: SignUpPageTests posts from clients of its own
+		return bind("newsletter.sign-up", SignUpProperties.class,
+				Map.of("newsletter.sign-up.per-client", "3", "newsletter.sign-up.client-window", "1m"));
+	}
+
+	private static <T> T bind(String prefix, Class<T> type, Map<String, String> settings) {
+		return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate(prefix, Bindable.of(type));
 	}
 
 	/**
