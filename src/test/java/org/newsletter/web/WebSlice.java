@@ -31,6 +31,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -55,7 +56,8 @@ import org.springframework.util.FileSystemUtils;
 @TestConfiguration(proxyBeanMethods = false)
 @Import({ UnsubscribeLinks.class, ForgottenAddresses.class, MessageSenders.class, DkimSigner.class, ClientRateLimit.class })
 @ComponentScan(basePackageClasses = SignUps.class, useDefaultFilters = false,
-		includeFilters = @ComponentScan.Filter({ Component.class, Repository.class }))
+		includeFilters = @ComponentScan.Filter({ Component.class, Repository.class }),
+		excludeFilters = @ComponentScan.Filter(Configuration.class))
 class WebSlice {
 
 	/** The newsletter's title, which the pages show: escaping is proved on it. */
