@@ -21,6 +21,7 @@ import jakarta.mail.internet.MimeMultipart;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -178,6 +179,34 @@ class SignUpEndToEndTests {
 		assertThat(list("pending")).contains("late@example.org");
 		await(() -> !list("pending").contains("late@example.org"), service);
 		assertThat(list(null)).doesNotContain("late@example.org");
+	}
+
+	@Test
+	void onPostgresqlASignUpIsMailedOnceConfirmedOnceAndAnUnconfirmedOneIsPurged() throws Exception {
+		String missing = PostgresServer.missing().map(reason -> MachineTools.missing(getClass(), reason)).orElse(null);
+		Assumptions.assumeTrue(missing == null, missing);
+		try (var postgres = PostgresServer.start()) {
+			e2e.cli().with("spring.datasource.url", postgres.createDatabase("sign_up"))
+				.with("spring.datasource.username", PostgresServer.USER)
+				.with("spring.datasource.password", PostgresServer.PASSWORD);
+			var service = serve("--newsletter.confirm.expiry=20s", "--newsletter.confirm.purge-every=2s");
+			URI base = baseUrl(service);
+			post(base.resolve("subscribe"), "email=grace%40example.org&name=Grace", client());
+			post(base.resolve("subscribe"), "email=grace%40example.org&name=Grace", client());
+			post(base.resolve("subscribe"), "email=never%40example.org", client());
+			String link = confirmLink(awaitMail("grace@example.org", service));
+			awaitMail("never@example.org", service);
+			assertThat(mailsTo("grace@example.org")).hasSize(1);
+
+			assertThat(post(local(base, link), "", client()).statusCode()).isEqualTo(200);
+			assertThat(post(local(base, link), "", client()).statusCode()).as("once").isEqualTo(400);
+
+			assertThat(list("active")).contains("grace@example.org");
+			assertThat(list("pending")).contains("never@example.org");
+			await(() -> !list("pending").contains("never@example.org"), service);
+			assertThat(list(null)).contains("grace@example.org").doesNotContain("never@example.org");
+			service.stop();
+		}
 	}
 
 	// --- the service, its pages and its mail
