@@ -78,6 +78,15 @@ public class UnsubscribeLinks {
 		return HexFormat.of().formatHex(digest("forgotten:" + emailKey));
 	}
 
+	/**
+	 * A key of its own for another use of the installation's secret ({@code purpose}, e.g. the
+	 * bounce tokens of return paths), derived from it so that what is signed for one use never
+	 * passes for another: HMAC-SHA-256 of {@code "key:" + purpose}.
+	 */
+	public byte[] derivedKey(String purpose) {
+		return digest("key:" + purpose);
+	}
+
 	private String mac(String value) {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(digest(value));
 	}
