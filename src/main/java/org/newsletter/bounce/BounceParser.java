@@ -56,7 +56,7 @@ final class BounceParser {
 
 	private static final Pattern STATUS = Pattern.compile("(?<![\\d.])([245])\\.(\\d{1,3})\\.(\\d{1,3})(?!\\.?\\d)");
 
-	private static final Pattern REPLY_CODE = Pattern.compile("(?<![\\d.#])([45][0-5]\\d)(?:[ -]|$)", Pattern.MULTILINE);
+	private static final Pattern REPLY_CODE = Pattern.compile("(?<![\\d.#])([45][0-5]\\d)(?:[ :-]|$)", Pattern.MULTILINE);
 
 	private static final Pattern DAEMON = Pattern.compile("(?i)(^|[<\\s])(mailer-?daemon|mail-daemon|postmaster|mdaemon|mail\\.?delivery\\.?system)@");
 
@@ -69,12 +69,14 @@ final class BounceParser {
 			+ "|delivery (to the following recipients? )?(has )?failed|unable to deliver|permanent(ly)? (error|fail)"
 			+ "|undeliverable|failed permanently|following address(\\(es\\)|es)? failed|no mailbox here"
 			+ "|user unknown|unknown user|no such (user|mailbox|recipient)|does not exist|address not found|mailbox unavailable"
-			+ "|recipient (address )?rejected|given up|gave up|delivery failure|could not deliver|couldn't deliver)");
+			+ "|recipient (address )?rejected|given up|gave up|delivery failure|could not deliver|couldn't deliver"
+			+ "|did not reach|permanent (fatal |delivery )?errors?|not recognized|failure reasons|host unknown"
+			+ "|transcript of session)");
 
 	private static final Pattern UNKNOWN_USER = Pattern.compile("(?i)(user unknown|unknown user|no such (user|mailbox|recipient)"
 			+ "|no mailbox here|does ?n[o']t exist|address (wasn't |was not )?(not )?found|mailbox unavailable"
 			+ "|invalid (recipient|mailbox|address)|recipient not found|account (is )?(disabled|closed|inactive)"
-			+ "|not our customer|unrouteable address|host or domain name not found)");
+			+ "|not our customer|unrouteable address|host or domain name not found|does ?n[o']t have an? [\\w.-]+ account)");
 
 	private static final Pattern MAILBOX_FULL = Pattern.compile("(?i)(mailbox (is )?full|over ?quota|quota exceeded|exceeded (the )?"
 			+ "(storage|quota)|insufficient (system )?storage|mailbox has exceeded)");
@@ -82,7 +84,7 @@ final class BounceParser {
 	/** Where a bounce in words stops speaking and quotes the original message. */
 	private static final Pattern COPY_MARKER = Pattern.compile("(?im)^[ \\t>-]*(-+ ?)?(below this line is a copy|this is a copy of"
 			+ "|original message|original message headers|undelivered message|the original message|a copy of the original"
-			+ "|returned message|message headers follow|content-type: message/rfc822)");
+			+ "|returned message|message headers follow|unsent message follows|content-type: message/rfc822)");
 
 	private static final Pattern AUTO_REPLY_SUBJECT = Pattern.compile("(?i)^\\s*(out of (the )?office|ooo\\b|automatic reply"
 			+ "|auto(matic)?[- ]?(reply|response|antwort)|autoreply|autoresponse|vacation|away from|on leave|abwesenheit"
