@@ -181,7 +181,7 @@ public class BounceCheck {
 	private static void report(Optional<DeliveryRef> delivery, Reading.Bounce bounce, BounceRecorder.Outcome outcome) {
 		String what = bounce.kind().column() + " bounce " + bounce.status() + " (" + bounce.diagnostic() + ")";
 		if (delivery.isEmpty()) {
-			log.warn("bounce mailbox: a {} names no delivery of ours (no return path or Message-ID of ours with the "
+			log.info("bounce mailbox: a {} names no delivery of ours (no return path or Message-ID of ours with the "
 					+ "failed address); left unread", what);
 			return;
 		}
@@ -193,7 +193,7 @@ public class BounceCheck {
 					+ "is marked bounced", what, ref.issueId(), ref.subscriberId());
 			case DUPLICATE -> log.info("bounce mailbox: {} of issue {} to subscriber {} was recorded before", what,
 					ref.issueId(), ref.subscriberId());
-			case NO_DELIVERY -> log.warn("bounce mailbox: a {} names issue {} and subscriber {}, but there is no such "
+			case NO_DELIVERY -> log.info("bounce mailbox: a {} names issue {} and subscriber {}, but there is no such "
 					+ "delivery; left unread", what, ref.issueId(), ref.subscriberId());
 		}
 	}
