@@ -17,12 +17,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code deliveries}: an issue's outcome per subscriber, as CSV. */
 @Command(name = "deliveries", mixinStandardHelpOptions = true,
-		header = "Reports an issue's deliveries per subscriber as CSV: sent, failed, deferred or still pending.",
+		header = "Reports an issue's deliveries per subscriber as CSV: sent, failed, deferred, bounced or still pending.",
 		description = {
 				"Columns: email, name, status, attempted_at, smtp_reply, message_id; one line per subscriber, "
 						+ "in subscriber order.",
-				"Without --status, every delivery of the issue (sent, failed and deferred). --status=deferred lists "
-						+ "those the server refused for now past the retries (a restart retries them); --status=pending "
+				"Without --status, every delivery of the issue (sent, failed, deferred and bounced). --status=deferred lists "
+						+ "those the server refused for now past the retries (a restart retries them); --status=bounced those "
+						+ "the SMTP server took and a report in the bounce mailbox then said could not be delivered (the "
+						+ "smtp_reply column ends with the bounce's status and words); --status=pending "
 						+ "the active subscribers with no delivery of it: whom a restart would still send it to (after "
 						+ "an issue went out, those who subscribed since).",
 				"Cells a spreadsheet would run as a formula start with '.",
@@ -38,7 +40,8 @@ class DeliveriesCommand implements Callable<Integer> {
 					+ "latest issue).")
 	Long issueId;
 
-	@Option(names = "--status", paramLabel = "STATUS", description = "Only these lines: sent, failed, deferred or pending.")
+	@Option(names = "--status", paramLabel = "STATUS",
+			description = "Only these lines: sent, failed, deferred, bounced or pending.")
 	DeliveryReport.Status status;
 
 	@Option(names = "--out", paramLabel = "FILE", defaultValue = "-",

@@ -23,7 +23,8 @@ import org.springframework.transaction.annotation.Transactional;
  * smtp_reply, message_id. Streams the table, so memory does not grow with the list. Cells a
  * spreadsheet would run as a formula get a leading {@code '}, as in the subscriber export.
  * A delivery to someone forgotten at their request keeps its line, with
- * {@value DeliveryRepository#FORGOTTEN} for the email.
+ * {@value DeliveryRepository#FORGOTTEN} for the email. A delivery that bounced after the server
+ * took it has the status {@code bounced}.
  */
 @Component
 public class DeliveryReport {
@@ -43,6 +44,12 @@ public class DeliveryReport {
 
 		/** Refused for now past the retries; the line carries the server's reply; a restart retries them. */
 		DEFERRED,
+
+		/**
+		 * Accepted by the SMTP server, then reported undeliverable to the bounce mailbox (bounce
+		 * package); the line carries the server's reply followed by the bounce's status and words.
+		 */
+		BOUNCED,
 
 		/** Active subscribers with no delivery of the issue yet. */
 		PENDING
@@ -65,7 +72,7 @@ public class DeliveryReport {
 
 	/**
 	 * Writes the report of issue {@code issueId} to {@code out}: the lines with {@code status},
-	 * or every delivery (sent, failed and deferred) when it is null. Returns how many lines it wrote.
+	 * or every delivery (sent, failed, deferred and bounced) when it is null. Returns how many lines it wrote.
 	 */
 	// One snapshot of the tables; and PostgreSQL streams a result only inside a transaction.
 	@Transactional(readOnly = true)

@@ -41,7 +41,8 @@ public class DeliveryRepository {
 	/**
 	 * One subscriber's line in an issue's delivery report.
 	 *
-	 * @param status {@code sent}, {@code failed}, {@code deferred}, or {@code pending} (no delivery yet)
+	 * @param status {@code sent}, {@code failed}, {@code deferred}, {@code bounced} (sent, then
+	 *     reported undeliverable), or {@code pending} (no delivery yet)
 	 * @param attemptedAt when the outcome was known; null while pending
 	 * @param smtpReply the server's reply; null while pending
 	 * @param messageId the message's Message-ID; null while pending
@@ -125,26 +126,40 @@ public class DeliveryRepository {
 	}
 
 	/**
-	 * The issue's deliveries with {@code status} ({@code sent}, {@code failed} or
-	 * {@code deferred}; all when null) in subscriber order, streamed: memory does not grow with the list.
+	 * The issue's deliveries with {@code status} ({@code sent}, {@code failed}, {@code deferred} or
+	 * {@code bounced}; all when null) in subscriber order, streamed: memory does not grow with the list.
 	 * A delivery to someone forgotten at their request (their subscriber row is gone) has
-	 * {@value #FORGOTTEN} for its address and no name.
+	 * {@value #FORGOTTEN} for its address and no name. A delivery with a row in the bounce feature's
+	 * {@code bounce} table (read here for the report only) is {@code bounced}, whatever the SMTP
+	 * server said when it took the message, and its reply is followed by the bounce's.
 	 */
 	void forEachDelivery(long issueId, String status, Consumer<ReportLine> action) {
+		String only = status == null ? "" : "bounced".equals(status) ? "AND b.kind IS NOT NULL"
+				: "AND d.status = :status AND b.kind IS NULL";
 		var query = jdbc.sql("""
-				SELECT s.email, s.name, d.status, d.attempted_at, d.smtp_reply, d.message_id
+				SELECT s.email, s.name, d.status, d.attempted_at, d.smtp_reply, d.message_id, b.kind, b.status AS bounce_status,
+				b.diagnostic
 				FROM delivery d LEFT JOIN subscriber s ON s.id = d.subscriber_id
+				LEFT JOIN bounce b ON b.issue_id = d.issue_id AND b.subscriber_id = d.subscriber_id
 				WHERE d.issue_id = :issue %s
-				ORDER BY d.subscriber_id""".formatted(status == null ? "" : "AND d.status = :status"))
+				ORDER BY d.subscriber_id""".formatted(only))
 			.param("issue", issueId);
-		if (status != null) {
+		if (status != null && !"bounced".equals(status)) {
 			query = query.param("status", status);
 		}
 		query.withFetchSize(FETCH_SIZE).query((ResultSet rs) -> {
 			OffsetDateTime at = rs.getObject("attempted_at", OffsetDateTime.class);
 			String email = rs.getString("email");
-			action.accept(new ReportLine(email == null ? FORGOTTEN : email, rs.getString("name"), rs.getString("status"),
-					at == null ? null : at.toInstant(), rs.getString("smtp_reply"), rs.getString("message_id")));
+			String kind = rs.getString("kind");
+			String reply = rs.getString("smtp_reply");
+			if (kind != null) {
+				String diagnostic = rs.getString("diagnostic");
+				reply = (reply == null ? "" : reply + "; ") + "bounced (" + kind + ") " + rs.getString("bounce_status")
+						+ (diagnostic == null || diagnostic.isBlank() ? "" : ": " + diagnostic);
+			}
+			action.accept(new ReportLine(email == null ? FORGOTTEN : email, rs.getString("name"),
+					kind != null ? "bounced" : rs.getString("status"), at == null ? null : at.toInstant(), reply,
+					rs.getString("message_id")));
 		});
 	}
 

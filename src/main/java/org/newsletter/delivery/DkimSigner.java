@@ -164,12 +164,23 @@ public class DkimSigner {
 		}
 	}
 
-	/** A signed message that keeps the Message-ID it was built with (DESIGN.md §5) if it is saved again. */
-	private static final class SignedMessage extends DkimMessage {
+	/**
+	 * A signed message that keeps the Message-ID it was built with (DESIGN.md §5) if it is saved
+	 * again, and the envelope sender of the message it signs.
+	 */
+	private static final class SignedMessage extends DkimMessage implements Enveloped {
+
+		private final String envelopeFrom;
 
 		SignedMessage(MimeMessage message, org.simplejavamail.utils.mail.dkim.DkimSigner signer)
 				throws MessagingException {
 			super(message, signer);
+			this.envelopeFrom = message instanceof Enveloped enveloped ? enveloped.envelopeFrom() : null;
+		}
+
+		@Override
+		public String envelopeFrom() {
+			return envelopeFrom;
 		}
 
 		@Override

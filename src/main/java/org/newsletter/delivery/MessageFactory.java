@@ -22,6 +22,7 @@ import org.newsletter.issue.Issue;
 import org.newsletter.subscriber.Subscriber;
 import org.newsletter.subscriber.UnsubscribeLinks;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -48,17 +49,27 @@ public class MessageFactory {
 
 	private final DkimSigner dkim;
 
+	private final ReturnPaths returnPaths;
+
 	private final InternetAddress from;
 
 	private final String domain;
 
 	private volatile Encoded encoded;
 
+	/** Messages with Jakarta Mail's own envelope sender ({@link ReturnPaths#DEFAULT}). */
 	public MessageFactory(NewsletterProperties properties, UnsubscribeLinks unsubscribeLinks, DkimSigner dkim)
 			throws AddressException {
+		this(properties, unsubscribeLinks, dkim, ReturnPaths.DEFAULT);
+	}
+
+	@Autowired
+	public MessageFactory(NewsletterProperties properties, UnsubscribeLinks unsubscribeLinks, DkimSigner dkim,
+			ReturnPaths returnPaths) throws AddressException {
 		this.properties = properties;
 		this.unsubscribeLinks = unsubscribeLinks;
 		this.dkim = dkim;
+		this.returnPaths = returnPaths;
 		this.from = new InternetAddress(properties.from(), true);
 		String address = from.getAddress();
 		this.domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
@@ -77,7 +88,8 @@ public class MessageFactory {
 				subscriber.name() == null ? "" : headerSafe(subscriber.name())), subscriber.attributeMap());
 		Encoded bodies = encoded(issue);
 
-		var message = new FixedIdMessage(session, messageId(issue.id(), subscriber.id()));
+		var message = new FixedIdMessage(session, messageId(issue.id(), subscriber.id()),
+				returnPaths.of(issue.id(), subscriber.id()));
 		message.setFrom(from);
 		message.setRecipient(MimeMessage.RecipientType.TO, recipient(subscriber));
 		if (!properties.replyTo().isBlank()) {
@@ -198,14 +210,25 @@ public class MessageFactory {
 		return value.replaceAll("[\\p{Cc}\\p{Zl}\\p{Zp}]", " ").replaceAll("\\s+", " ").strip();
 	}
 
-	/** A message whose Message-ID is ours, not replaced when the message is saved. */
-	private static final class FixedIdMessage extends MimeMessage {
+	/**
+	 * A message whose Message-ID is ours, not replaced when the message is saved, and which
+	 * carries its envelope sender for {@link SmtpSender}.
+	 */
+	private static final class FixedIdMessage extends MimeMessage implements Enveloped {
 
 		private final String id;
 
-		FixedIdMessage(Session session, String id) {
+		private final String envelopeFrom;
+
+		FixedIdMessage(Session session, String id, String envelopeFrom) {
 			super(session);
 			this.id = id;
+			this.envelopeFrom = envelopeFrom;
+		}
+
+		@Override
+		public String envelopeFrom() {
+			return envelopeFrom;
 		}
 
 		@Override

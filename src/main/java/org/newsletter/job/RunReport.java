@@ -91,6 +91,7 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 			context.putString(FAILURE, org.newsletter.config.Failures.oneLine(step.getFailureExceptions().get(0)));
 		}
 		switch (step.getStepName()) {
+			case WeeklyDigestJobConfig.BOUNCE_STEP -> line(context.getString(BounceTasklet.SUMMARY, "bounces: not read"));
 			case WeeklyDigestJobConfig.FETCH_STEP -> line("fetch: " + step.getWriteCount() + "/" + step.getReadCount()
 					+ " feeds ok" + (step.getProcessSkipCount() > 0 ? ", " + step.getProcessSkipCount() + " failed" : ""));
 			case WeeklyDigestJobConfig.COMPOSE_STEP -> line(!context.containsKey(ELIGIBLE) ? "compose: failed"

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import org.newsletter.bounce.BounceCheck;
 import org.newsletter.config.DataDirSpace;
 import org.newsletter.config.NewsletterProperties;
 import org.newsletter.config.StorageFailures;
@@ -55,13 +56,16 @@ import org.springframework.jdbc.core.DataClassRowMapper;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The weekly-digest job (DESIGN.md §1): fetch → compose → send → finish. Its steps are wired
- * here and only here.
+ * The weekly-digest job (DESIGN.md §1): bounces → fetch → compose → send → finish. Its steps
+ * are wired here and only here.
  */
 @Configuration(proxyBeanMethods = false)
 public class WeeklyDigestJobConfig {
 
 	public static final String JOB_NAME = "weekly-digest";
+
+	/** Reads the bounce mailbox before anything is sent (bounce.BounceCheck). */
+	public static final String BOUNCE_STEP = "bounces";
 
 	public static final String FETCH_STEP = "fetch";
 
@@ -88,17 +92,30 @@ public class WeeklyDigestJobConfig {
 	public static final String NOTHING_TO_SEND = "NOTHING_TO_SEND";
 
 	@Bean
-	Job weeklyDigestJob(JobRepository jobRepository, Step fetchStep, Step composeStep, Step sendStep, Step finishStep,
-			RunHeartbeat heartbeat) {
+	Job weeklyDigestJob(JobRepository jobRepository, Step bounceStep, Step fetchStep, Step composeStep, Step sendStep,
+			Step finishStep, RunHeartbeat heartbeat) {
 		return new JobBuilder(JOB_NAME, jobRepository)
 			.listener(heartbeat)
-			.start(fetchStep)
+			.start(bounceStep)
+			.next(fetchStep)
 			.next(composeStep)
 			.on(NOTHING_TO_SEND).end()
 			.from(composeStep).on("FAILED").fail()
 			.from(composeStep).on("*").to(sendStep)
 			.next(finishStep)
 			.end()
+			.build();
+	}
+
+	/**
+	 * The bounces step: each bounce is committed on its own before it is set aside in the mailbox,
+	 * so the step holds no transaction of its own.
+	 */
+	@Bean
+	Step bounceStep(JobRepository jobRepository, BounceCheck bounces, RunReport report) {
+		return new StepBuilder(BOUNCE_STEP, jobRepository)
+			.tasklet(new BounceTasklet(bounces), new ResourcelessTransactionManager())
+			.listener(report)
 			.build();
 	}
 

@@ -350,6 +350,18 @@ public class SubscriberRepository {
 		return jdbc.sql("DELETE FROM subscriber WHERE status = 'pending' AND id IN (:ids)").param("ids", ids).update();
 	}
 
+	/**
+	 * Marks an active subscriber bounced (their address bounced, bounce.BounceRecorder): kept, never
+	 * mailed, active again only through an import or {@code subscribers add} with
+	 * {@code --resubscribe}. False when there is no such subscriber or they are not active (an
+	 * unsubscribed one stays unsubscribed; a pending one has had no issue to bounce).
+	 */
+	public boolean markBounced(long id, Instant now) {
+		return jdbc.sql("UPDATE subscriber SET status = 'bounced', updated_at = ? WHERE id = ? AND status = 'active'")
+			.params(Timestamp.from(now), id)
+			.update() > 0;
+	}
+
 	private static Stored stored(ResultSet rs) throws SQLException {
 		return new Stored(rs.getLong("id"), rs.getString("email"), rs.getString("name"), rs.getString("status"),
 				rs.getString("attributes"), instant(rs, "created_at"), instant(rs, "updated_at"),
