@@ -28,15 +28,24 @@ public record ConfirmProperties(
 
 	/** The expiry as people read it on a page: "7 days", "36 hours", "90 seconds". */
 	public String expiryInWords() {
-		long seconds = expiry.toSeconds();
-		long[] sizes = { 86_400, 3_600, 60, 1 };
-		String[] units = { "day", "hour", "minute", "second" };
+		return words(expiry);
+	}
+
+	/** The mail interval as people read it on a page: "1 hour". */
+	public String mailIntervalInWords() {
+		return words(mailInterval);
+	}
+
+	private static String words(Duration duration) {
+		long seconds = duration.toSeconds();
+		long[] sizes = { 86_400, 3_600, 60 };
+		String[] units = { "day", "hour", "minute" };
 		for (int i = 0; i < sizes.length; i++) {
-			if (seconds % sizes[i] == 0) {
+			if (seconds >= sizes[i] && seconds % sizes[i] == 0) {
 				long count = seconds / sizes[i];
 				return count + " " + units[i] + (count == 1 ? "" : "s");
 			}
 		}
-		throw new IllegalStateException("unreachable: every duration is a whole number of seconds");
+		return seconds + " second" + (seconds == 1 ? "" : "s");
 	}
 }

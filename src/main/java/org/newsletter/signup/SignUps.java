@@ -67,7 +67,7 @@ public class SignUps {
 	 * @param name the name to greet them by: the one given on the form, else the stored one (may be null)
 	 * @param confirmUrl the link that confirms; null when they are already active
 	 * @param expires when the link expires; null when there is none
-	 * @param mailedAt when the mail was claimed (it makes the Message-ID)
+	 * @param mailedAt when the mail was claimed (given back if the mail does not go out)
 	 */
 	record Letter(Subscriber subscriber, String name, String confirmUrl, Instant expires, Instant mailedAt) {
 

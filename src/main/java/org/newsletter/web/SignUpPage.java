@@ -60,6 +60,8 @@ class SignUpPage {
 
 	private final String expiry;
 
+	private final String mailInterval;
+
 	SignUpPage(SignUpQueue queue, ClientRateLimit rateLimit, Clock clock, NewsletterProperties properties,
 			ConfirmProperties confirm) {
 		this.queue = queue;
@@ -69,6 +71,7 @@ class SignUpPage {
 		this.lang = properties.locale().toLanguageTag();
 		this.requestTimeout = ServeSettings.timeout(properties.serve().requestTimeout());
 		this.expiry = confirm.expiryInWords();
+		this.mailInterval = confirm.mailIntervalInWords();
 	}
 
 	@GetMapping("/subscribe")
@@ -96,23 +99,21 @@ class SignUpPage {
 				default -> "That request could not be read.";
 			} + "</p>");
 		}
-		String address = form.field("email").strip();
-		String name = form.field("name").strip();
-		String problem = problem(address, name);
-		if (problem != null) {
-			return page(HttpStatus.BAD_REQUEST, "Subscribe to " + title, problem, address, name);
+		Fields fields = Fields.check(form);
+		if (fields.problem() != null) {
+			return page(HttpStatus.BAD_REQUEST, "Subscribe to " + title, fields.problem(), fields.address(), fields.name());
 		}
 		if (!form.field(HONEYPOT).isEmpty()) {
 			log.debug("a sign-up with the honeypot field filled in: ignored");
 		}
-		else if (!queue.offer(new SignUp(normalised(address), name.isEmpty() ? null : name, clock.instant()))) {
+		else if (!queue.offer(new SignUp(fields.email(), fields.name().isEmpty() ? null : fields.name(), clock.instant()))) {
 			return retryAfter(60, Pages.answer(HttpStatus.SERVICE_UNAVAILABLE, lang, "Please try again shortly",
 					"<p>Too many sign-ups are waiting just now. Please try again in a minute.</p>"));
 		}
-		return Pages.answer(HttpStatus.OK, lang, "Check your inbox", "<p>If <strong>" + Pages.escape(normalised(address))
+		return Pages.answer(HttpStatus.OK, lang, "Check your inbox", "<p>If <strong>" + Pages.escape(fields.email())
 				+ "</strong> can receive " + Pages.escape(title) + ", a message is on its way to it. Open the link in it "
 				+ "within " + expiry + " to confirm; nothing else is sent before you do.</p>\n"
-				+ "<p>Nothing came? Look in the spam folder, check the address, or sign up again in an hour.</p>");
+				+ "<p>Nothing came? Look in the spam folder, check the address, or sign up again in " + mailInterval + ".</p>");
 	}
 
 	private static ResponseEntity<String> retryAfter(long seconds, ResponseEntity<String> answer) {
@@ -122,35 +123,35 @@ class SignUpPage {
 			.body(answer.getBody());
 	}
 
-	/** Why the form cannot be taken, for the person who filled it in; null when it can. */
-	private static String problem(String address, String name) {
-		if (address.isEmpty()) {
-			return "Please give your email address.";
-		}
-		if (address.length() > MAX_ADDRESS) {
-			return "That email address is longer than " + MAX_ADDRESS + " characters.";
-		}
-		try {
-			EmailAddresses.normalise(address);
-		}
-		catch (InvalidAddressException ex) {
-			return "That is not an email address we can send to (" + ex.getMessage() + ").";
-		}
-		if (name.length() > MAX_NAME) {
-			return "Please give a name of at most " + MAX_NAME + " characters.";
-		}
-		if (name.codePoints().anyMatch(c -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029')) {
-			return "Please give the name on one line.";
-		}
-		return null;
-	}
+	/**
+	 * The form's fields as posted, trimmed; the address normalised, or why they cannot be taken
+	 * (for the person who filled them in).
+	 */
+	private record Fields(String address, String name, String email, String problem) {
 
-	private static String normalised(String address) {
-		try {
-			return EmailAddresses.normalise(address);
-		}
-		catch (InvalidAddressException ex) {
-			return address; // checked by problem() first
+		static Fields check(FormBody form) {
+			String address = form.field("email").strip();
+			String name = form.field("name").strip();
+			if (address.isEmpty()) {
+				return new Fields(address, name, null, "Please give your email address.");
+			}
+			if (address.length() > MAX_ADDRESS) {
+				return new Fields(address, name, null, "That email address is longer than " + MAX_ADDRESS + " characters.");
+			}
+			String email;
+			try {
+				email = EmailAddresses.normalise(address);
+			}
+			catch (InvalidAddressException ex) {
+				return new Fields(address, name, null, "That is not an email address we can send to (" + ex.getMessage() + ").");
+			}
+			if (name.length() > MAX_NAME) {
+				return new Fields(address, name, email, "Please give a name of at most " + MAX_NAME + " characters.");
+			}
+			if (name.codePoints().anyMatch(c -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029')) {
+				return new Fields(address, name, email, "Please give the name on one line.");
+			}
+			return new Fields(address, name, email, null);
 		}
 	}
 
