@@ -55,13 +55,19 @@ class BounceRecorder {
 		/** The delivery had a bounce already. */
 		DUPLICATE,
 
-		/** No such delivery (an issue or subscriber of another installation, or a report older than its record). */
+		/**
+		 * No such delivery: an issue or subscriber of another installation, a report that came before
+		 * its delivery was recorded, or about someone forgotten since.
+		 */
 		NO_DELIVERY
 	}
 
 	/** Records {@code bounce} against delivery {@code ref}, in the caller's transaction. */
 	Outcome record(DeliveryRef ref, Reading.Bounce bounce, String reportId, Instant now) {
-		boolean delivered = jdbc.sql("SELECT COUNT(*) FROM delivery WHERE issue_id = ? AND subscriber_id = ?")
+		// the subscriber too: someone forgotten at their request keeps delivery rows but no subscriber row
+		boolean delivered = jdbc.sql("""
+				SELECT COUNT(*) FROM delivery d JOIN subscriber s ON s.id = d.subscriber_id
+				WHERE d.issue_id = ? AND d.subscriber_id = ?""")
 			.params(ref.issueId(), ref.subscriberId())
 			.query(Integer.class)
 			.single() > 0;

@@ -2,6 +2,8 @@ package org.newsletter.job;
 
 import org.newsletter.bounce.BounceCheck;
 import org.newsletter.bounce.BounceMailboxException;
+import org.newsletter.config.DataDirWriteException;
+import org.newsletter.config.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,9 +14,11 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
  * The bounces step, first in the run: reads the bounce mailbox ({@link BounceCheck}) so that
- * whoever bounced since the last issue is not sent this one. It never fails the run: without a
- * mailbox it is skipped, and a mailbox that cannot be reached is one warning line, the digest
- * goes out all the same (a missed check only delays marking someone bounced until the next one).
+ * whoever bounced since the last issue is not sent this one. It does not stop the digest: without
+ * a mailbox it is skipped, and a mailbox that cannot be reached, or a report that could not be
+ * dealt with, is one warning line and the digest goes out all the same (a missed check only
+ * delays marking someone bounced until the next one). Only a data directory that cannot be
+ * written fails it, as it would fail every later step.
  * A dry run does not read it (it records nothing). Its line for the operator is left in the step's
  * context under {@value #SUMMARY} for {@link RunReport}.
  */
@@ -45,6 +49,14 @@ class BounceTasklet implements Tasklet {
 			catch (BounceMailboxException ex) {
 				line = "bounces: WARNING " + ex.getMessage() + "; the run goes on without it";
 				log.debug("the bounce mailbox could not be read", ex);
+			}
+			catch (RuntimeException ex) {
+				if (Failures.find(ex, DataDirWriteException.class) != null) {
+					throw ex;
+				}
+				line = "bounces: WARNING reading the bounce mailbox failed (" + Failures.oneLine(ex)
+						+ "); the run goes on without it";
+				log.info("reading the bounce mailbox failed", ex); // the stack for the log file only
 			}
 		}
 		log.info(line);
