@@ -1,0 +1,21 @@
+package org.newsletter.admin;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * The operator page's beans exist only when {@code newsletter.admin.password} is set and not
+ * blank (Spring's {@code @ConditionalOnProperty} would take an empty value for set).
+ */
+class AdminEnabled implements Condition {
+
+	@Override
+	public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		return Binder.get(context.getEnvironment())
+			.bind("newsletter.admin.password", String.class)
+			.map(password -> !password.isBlank())
+			.orElse(false);
+	}
+}
