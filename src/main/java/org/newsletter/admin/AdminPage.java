@@ -1,6 +1,7 @@
 package org.newsletter.admin;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -74,8 +75,8 @@ class AdminPage {
 	@GetMapping(AdminSecurity.LOGIN)
 	ResponseEntity<String> login(HttpServletRequest request, CsrfToken csrf) {
 		Map<String, Object> model = model(request, csrf);
-		model.put("failed", request.getParameter("error") != null);
-		model.put("signedOut", request.getParameter("signed-out") != null);
+		model.put("failed", flagged(request, "error"));
+		model.put("signedOut", flagged(request, "signed-out"));
 		return templates.answer(HttpStatus.OK, "login.ftlh", model);
 	}
 
@@ -113,6 +114,12 @@ class AdminPage {
 		model.put("heading", heading);
 		model.put("text", text);
 		return templates.answer(status, "message.ftlh", model);
+	}
+
+	/** Whether the query names {@code flag} ({@code ?error}), with or without a value. */
+	private static boolean flagged(HttpServletRequest request, String flag) {
+		String query = request.getQueryString();
+		return query != null && Arrays.stream(query.split("&")).anyMatch(part -> part.split("=", 2)[0].equals(flag));
 	}
 
 	/** What every template gets: the language, where the page is, the form's CSRF token. */

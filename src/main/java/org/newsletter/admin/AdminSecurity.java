@@ -71,18 +71,17 @@ class AdminSecurity {
 				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 				.build();
 		}
-		return http.authorizeHttpRequests(requests -> requests.anyRequest().hasRole(OPERATOR))
+		// the login form whatever its query (?error, ?signed-out); the form's own permitAll() wants it bare
+		return http.authorizeHttpRequests(requests -> requests.requestMatchers(LOGIN).permitAll().anyRequest().hasRole(OPERATOR))
 			.formLogin(form -> form.loginPage(LOGIN)
 				.successHandler((request, response, authentication) -> seeOther(request, response, PAGE))
-				.failureHandler((request, response, ex) -> seeOther(request, response, LOGIN + "?error"))
-				.permitAll())
+				.failureHandler((request, response, ex) -> seeOther(request, response, LOGIN + "?error")))
 			.exceptionHandling(exceptions -> exceptions
 				.authenticationEntryPoint((request, response, ex) -> seeOther(request, response, LOGIN)))
 			// after signing in, the page: no session for a visitor who is not signed in
 			.requestCache(cache -> cache.disable())
 			.logout(logout -> logout.logoutUrl(LOGOUT)
-				.logoutSuccessHandler((request, response, authentication) -> seeOther(request, response, LOGIN + "?signed-out"))
-				.permitAll())
+				.logoutSuccessHandler((request, response, authentication) -> seeOther(request, response, LOGIN + "?signed-out")))
 			// web.SecurityHeaders writes these two, and the content security policy, on every answer
 			.headers(headers -> headers.frameOptions(frame -> frame.disable()).contentTypeOptions(type -> type.disable()))
 			.build();

@@ -8,6 +8,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -73,8 +74,7 @@ public class RunRestart {
 	 * @throws BadInputException when there is no such execution
 	 */
 	public Plan plan(Long executionId) {
-		Optional<JobExecution> found = executionId != null ? Optional.ofNullable(jobRepository.getJobExecution(executionId))
-				: runs.unfinished().stream().findFirst();
+		Optional<JobExecution> found = executionId != null ? execution(executionId) : runs.unfinished().stream().findFirst();
 		if (found.isEmpty()) {
 			if (executionId != null) {
 				throw new BadInputException("there is no execution " + executionId + " (see ./newsletter status)");
@@ -103,6 +103,16 @@ public class RunRestart {
 	public JobExecution restart(Ready ready) throws Exception {
 		JobExecution execution = ready.abandoned() ? jobOperator.recover(ready.execution()) : ready.execution();
 		return jobOperator.restart(execution);
+	}
+
+	/** Spring Batch 6's JDBC job repository throws, rather than answer null, for an id it does not have. */
+	private Optional<JobExecution> execution(long id) {
+		try {
+			return Optional.ofNullable(jobRepository.getJobExecution(id));
+		}
+		catch (EmptyResultDataAccessException ex) {
+			return Optional.empty();
+		}
 	}
 
 	/** The newest execution of the same instance: restarting an old failed one means restarting the issue. */
