@@ -77,6 +77,7 @@ class AdminPage {
 		Map<String, Object> model = model(request, csrf);
 		model.put("failed", flagged(request, "error"));
 		model.put("signedOut", flagged(request, "signed-out"));
+		model.put("throttled", flagged(request, "wait"));
 		return templates.answer(HttpStatus.OK, "login.ftlh", model);
 	}
 

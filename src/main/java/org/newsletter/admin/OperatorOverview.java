@@ -200,11 +200,17 @@ class OperatorOverview {
 		return execution.isRunning() && heartbeat.liveOwner(execution.getId()).isPresent() ? "busy" : "bad";
 	}
 
-	/** Why a run failed, in one line: the failed step's cause as the run recorded it. */
+	/**
+	 * Why a run failed, in one line: the failed step's cause as the run recorded it; a send
+	 * partition's own (the SMTP server's reply) before the send step's, which only says a
+	 * partition failed.
+	 */
 	private static String cause(JobExecution execution) {
 		String recorded = execution.getStepExecutions().stream()
 			.filter(step -> step.getExecutionContext().containsKey(RunReport.FAILURE))
-			.map(step -> step.getStepName() + ": " + step.getExecutionContext().getString(RunReport.FAILURE))
+			.sorted(Comparator.comparing((StepExecution step) -> !step.getStepName().contains(":"))
+				.thenComparing(StepExecution::getId))
+			.map(step -> step.getStepName().replaceFirst(":.*", "") + ": " + step.getExecutionContext().getString(RunReport.FAILURE))
 			.findFirst()
 			.orElseGet(() -> firstLine(execution.getExitStatus().getExitDescription()));
 		return recorded.length() > 300 ? recorded.substring(0, 300) + "…" : recorded;

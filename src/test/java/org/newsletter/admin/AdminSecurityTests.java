@@ -5,6 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import org.jsoup.Jsoup;
@@ -14,8 +19,12 @@ import org.newsletter.NewsletterApplication;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.web.MockHttpSession;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -33,13 +42,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Spring Security on the operator page, on the whole application as {@code serve} starts it
  * (every bean real, a database of its own in a temporary data directory), requests through
  * MockMvc: the page and its CSV need signing in, the sign-in form and every button need the
- * form's CSRF token, and nothing else of the site is touched by any of it.
+ * form's CSRF token, guessing the password is slowed down, and nothing else of the site is
+ * touched by any of it.
  */
 @SpringBootTest(classes = NewsletterApplication.class, webEnvironment = SpringBootTest.WebEnvironment.MOCK,
 		properties = { "spring.config.additional-location=optional:classpath:/batch-config/",
 				"logging.file.name=target/admin-security-tests/newsletter.log",
 				"newsletter.admin.password=" + AdminSecurityTests.PASSWORD })
 @AutoConfigureMockMvc
+@Import(AdminSecurityTests.Clocks.class)
 class AdminSecurityTests {
 
 	static final String PASSWORD = "correct horse battery staple";
@@ -49,6 +60,44 @@ class AdminSecurityTests {
 
 	@Autowired
 	ApplicationContext context;
+
+	@Autowired
+	AdjustableClock clock;
+
+	/** The system clock, which a test may move on. */
+	static final class AdjustableClock extends Clock {
+
+		private volatile Duration ahead = Duration.ZERO;
+
+		void advance(Duration by) {
+			ahead = ahead.plus(by);
+		}
+
+		@Override
+		public Instant instant() {
+			return Instant.now().plus(ahead);
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			throw new UnsupportedOperationException();
+		}
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Clocks {
+
+		@Bean
+		@Primary
+		AdjustableClock adjustableClock() {
+			return new AdjustableClock();
+		}
+	}
 
 	@DynamicPropertySource
 	static void dataDirectory(DynamicPropertyRegistry registry) {
@@ -88,6 +137,30 @@ class AdminSecurityTests {
 		assertThat(mvc.get().uri("/admin").session(session).exchange()).hasStatus(HttpStatus.SEE_OTHER);
 		var again = mvc.get().uri("/admin/login?error").session(session).exchange();
 		assertThat(again).bodyText().contains("Wrong user name or password");
+	}
+
+	@Test
+	void afterTenFailedSignInsInAMinuteEvenTheRightPasswordWaitsUntilTheMinuteIsOver() {
+		var session = new MockHttpSession();
+		int attempts = 0;
+		String location;
+		do {
+			location = signIn(session, "guess-" + attempts).getResponse().getHeader("Location");
+			attempts++;
+		}
+		while (location.endsWith("?error") && attempts <= SignInThrottle.FAILURES);
+
+		assertThat(location).as("refused after at most " + SignInThrottle.FAILURES + " failures").isEqualTo("/admin/login?wait");
+		assertThat(signIn(session, PASSWORD)).hasHeader("Location", "/admin/login?wait");
+		assertThat(mvc.get().uri("/admin/login?wait").session(session).exchange()).bodyText().contains("Too many failed sign-ins");
+		assertThat(mvc.get().uri("/admin").session(session).exchange()).hasStatus(HttpStatus.SEE_OTHER);
+		clock.advance(SignInThrottle.WINDOW);
+		assertThat(signIn(session, PASSWORD)).hasHeader("Location", "/admin");
+	}
+
+	private MvcTestResult signIn(MockHttpSession session, String password) {
+		return mvc.post().uri("/admin/login").session(session).param("_csrf", csrfOfLoginPage(session))
+			.param("username", "admin").param("password", password).exchange();
 	}
 
 	@Test
