@@ -7,7 +7,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,12 +97,15 @@ class OperatorOverview {
 
 	Overview read() {
 		List<JobExecution> executions = recentExecutions();
-		Optional<JobExecution> lastRun = executions.stream().filter(e -> !DigestRuns.dryRun(e)).findFirst();
+		// this week's: the latest execution of the newest cutoff run for real (a restart of an older one is not it)
+		Optional<JobExecution> lastRun = executions.stream()
+			.filter(e -> !DigestRuns.dryRun(e))
+			.max(Comparator.comparing((JobExecution e) -> e.getJobInstance().getInstanceId()).thenComparing(JobExecution::getId));
 		Optional<Issue> lastRunIssue = lastRun.flatMap(e -> issues.findByJobInstance(e.getJobInstance().getInstanceId()));
 		Optional<Issue> latest = lastRunIssue.or(() -> report.latestIssue().flatMap(issues::find));
 		Optional<Overview.LatestIssue> latestIssue = latest.map(this::latestIssue);
 		return new Overview(properties.title(), verdict(lastRun, lastRunIssue.flatMap(i -> latestIssue)), nextRun(),
-				latestIssue.orElse(null), runs(executions), subscribers(), feeds());
+				latestIssue.orElse(null), runs(executions, lastRun), subscribers(), feeds());
 	}
 
 	/** Every execution of the {@link #RUNS} newest runs, newest first. */
@@ -121,7 +123,7 @@ class OperatorOverview {
 			return new Overview.Verdict("quiet", "No issue has gone out yet", "No run so far.", null);
 		}
 		JobExecution run = lastRun.get();
-		String name = issue.map(i -> "Issue #" + i.number()).orElse("This run's issue");
+		String name = issue.map(i -> "Issue #" + i.number()).orElse("The issue for " + cutoff(run));
 		String when = time(run.getEndTime() != null ? run.getEndTime() : run.getStartTime());
 		IssueDeliveries.Tally tally = issue.map(Overview.LatestIssue::tally).orElse(null);
 		if (run.getStatus() == BatchStatus.COMPLETED) {
@@ -153,13 +155,15 @@ class OperatorOverview {
 				issueDeliveries.tally(issue.id()), issueDeliveries.failures(issue.id(), FAILURES));
 	}
 
-	private List<Overview.Run> runs(List<JobExecution> executions) {
-		Map<Long, Long> latestOfInstance = new HashMap<>();
-		executions.forEach(e -> latestOfInstance.merge(e.getJobInstance().getInstanceId(), e.getId(), Math::max));
+	/**
+	 * The runs; only the latest, {@code lastRun}, may have a Restart button: an older unfinished
+	 * run's entries went into the later issue too, and restarting it would send them twice.
+	 */
+	private List<Overview.Run> runs(List<JobExecution> executions, Optional<JobExecution> lastRun) {
 		return executions.stream().map(execution -> {
 			var issue = issues.findOutlineByJobInstance(execution.getJobInstance().getInstanceId());
 			var counts = issue.map(i -> deliveries.counts(i.id()));
-			boolean latest = latestOfInstance.get(execution.getJobInstance().getInstanceId()) == execution.getId();
+			boolean latest = lastRun.map(JobExecution::getId).filter(id -> id == execution.getId()).isPresent();
 			List<Overview.Step> steps = execution.getStepExecutions().stream()
 				.filter(step -> !step.getStepName().contains(":")) // a partitioned step's workers are in its counts
 				.sorted(Comparator.comparing(StepExecution::getId))
