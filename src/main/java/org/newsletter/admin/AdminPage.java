@@ -14,6 +14,7 @@ import org.newsletter.delivery.DeliveryReport;
 import org.newsletter.issue.Issue;
 import org.newsletter.issue.IssueRepository;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -30,6 +31,7 @@ import org.springframework.web.servlet.support.RequestContextUtils;
  * buttons post to {@link AdminActions}.
  */
 @Controller
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @Conditional(AdminEnabled.class)
 class AdminPage {
 
