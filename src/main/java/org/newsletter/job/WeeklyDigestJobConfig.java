@@ -30,6 +30,7 @@ import org.newsletter.issue.Issue;
 import org.newsletter.issue.IssueArchive;
 import org.newsletter.issue.IssueComposer;
 import org.newsletter.issue.IssueRepository;
+import org.newsletter.subscriber.AudienceRepository;
 import org.newsletter.subscriber.Subscriber;
 import org.newsletter.subscriber.SubscriberRepository;
 
@@ -304,9 +305,10 @@ public class WeeklyDigestJobConfig {
 
 	@Bean
 	Step finishStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			IssueRepository issues, RunIssue runIssue, IssueArchive archive, Clock clock, RunReport report) {
+			IssueRepository issues, RunIssue runIssue, IssueArchive archive, AudienceRepository audiences, Clock clock,
+			RunReport report) {
 		return new StepBuilder(FINISH_STEP, jobRepository)
-			.tasklet(new FinishTasklet(issues, runIssue, archive, clock), transactionManager)
+			.tasklet(new FinishTasklet(issues, runIssue, archive, audiences, clock), transactionManager)
 			.listener(report)
 			.build();
 	}

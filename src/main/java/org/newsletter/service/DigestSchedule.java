@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.newsletter.config.NewsletterProperties;
@@ -144,6 +147,34 @@ public class DigestSchedule implements SmartLifecycle {
 			return;
 		}
 		runAlone(() -> runTick(tick));
+	}
+
+	/**
+	 * Runs {@code work} (the operator page's restart) on the run thread at once, unless a run is
+	 * going on, here or in another process, or the service is stopping: then empty, and nothing
+	 * runs. Like a run, the work makes a tick that comes meanwhile skip. What it returns or throws
+	 * completes the future.
+	 */
+	public <T> Optional<CompletableFuture<T>> runNow(Callable<T> work) {
+		if (!running || heartbeat.liveRun().isPresent() || !busy.compareAndSet(false, true)) {
+			return Optional.empty();
+		}
+		var result = new CompletableFuture<T>();
+		try {
+			runAlone(() -> {
+				try {
+					result.complete(work.call());
+				}
+				catch (Exception ex) {
+					result.completeExceptionally(ex);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			busy.set(false); // stopping: the run thread takes no more work
+			return Optional.empty();
+		}
+		return Optional.of(result);
 	}
 
 	/** Runs {@code work} on the run thread; {@code busy}, set by the caller, is cleared when it ends. */

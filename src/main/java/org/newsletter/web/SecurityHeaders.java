@@ -7,6 +7,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -15,9 +17,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * included: no content sniffing, no referrer (an unsubscribe address carries its token), no
  * framing, and a content security policy that allows no script. Archived issues are our
  * rendered emails (feed HTML, cleaned): inline styles and images from anywhere; our own pages:
- * inline style only, forms post back here.
+ * inline style only, forms post back here. First of the filters (after the character encoding),
+ * so that the answers Spring Security gives under {@code /admin} (the login redirect) carry them too.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class SecurityHeaders extends OncePerRequestFilter {
 
 	static final String OWN_PAGES_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
