@@ -21,10 +21,14 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
+import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.scheduling.support.CronExpression;
 import org.springframework.scheduling.support.CronTrigger;
@@ -137,6 +141,11 @@ public class DigestSchedule implements SmartLifecycle {
 			return;
 		}
 		Optional<JobExecution> live = heartbeat.liveRun();
+		if (live.isPresent() && tick.toString().equals(live.get().getJobParameters().getString("cutoff"))) {
+			log.info("the tick of {} runs in {} (several serve processes on one database)", tick,
+					heartbeat.liveOwner(live.get().getId()).map(Object::toString).orElse("another process"));
+			return;
+		}
 		if (live.isPresent() || !busy.compareAndSet(false, true)) {
 			log.warn("the tick of {} is skipped: a run is still going on{}", tick,
 					live.map(e -> " (execution " + e.getId() + ", cutoff " + e.getJobParameters().getString("cutoff") + ")")
@@ -170,6 +179,17 @@ public class DigestSchedule implements SmartLifecycle {
 		}
 		try {
 			report(tick, jobOperator.start(weeklyDigestJob, parameters));
+		}
+		catch (JobInstanceAlreadyCompleteException | JobExecutionAlreadyRunningException | ConcurrencyFailureException
+				| DuplicateKeyException ex) {
+			// another serve on the same database started the tick's one job instance first
+			JobExecution other = jobRepository.getLastJobExecution(WeeklyDigestJobConfig.JOB_NAME, parameters);
+			if (other == null) {
+				log.error("the scheduled run for {} could not start: {}", tick, ex.getMessage(), ex);
+				return;
+			}
+			log.info("the tick of {} ran on another host or process (execution {}, {})", tick, other.getId(),
+					other.getStatus());
 		}
 		catch (Exception ex) {
 			log.error("the scheduled run for {} could not start: {}", tick, ex.getMessage(), ex);
