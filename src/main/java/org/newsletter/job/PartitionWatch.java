@@ -18,6 +18,7 @@ import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.JobSynchronizationManager;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -91,7 +92,7 @@ class PartitionWatch implements StepExecutionListener, DisposableBean {
 		if (watch != null) {
 			watch.cancel(false);
 		}
-		if (manager.getStatus() == BatchStatus.COMPLETED || !manager.getFailureExceptions().isEmpty()) {
+		if (manager.getStatus() == BatchStatus.COMPLETED) {
 			return null;
 		}
 		List<StepExecution> failed = partitions(manager).stream()
@@ -186,7 +187,7 @@ class PartitionWatch implements StepExecutionListener, DisposableBean {
 
 		void check() {
 			try {
-				report.progress();
+				progress();
 				long now = clock.millis();
 				boolean anyAlive = !workers.live().isEmpty();
 				noWorkerSince = anyAlive ? -1 : noWorkerSince < 0 ? now : noWorkerSince;
@@ -201,6 +202,17 @@ class PartitionWatch implements StepExecutionListener, DisposableBean {
 			catch (RuntimeException ex) {
 				// the database may be gone for a moment; the next check tries again
 				log.warn("could not check the send partitions of execution {}: {}", manager.getJobExecutionId(), ex.getMessage());
+			}
+		}
+
+		/** The report's progress line reads the run's issue, a job-scoped bean: this thread joins the run's scope. */
+		private void progress() {
+			JobSynchronizationManager.register(manager.getJobExecution());
+			try {
+				report.progress();
+			}
+			finally {
+				JobSynchronizationManager.close();
 			}
 		}
 
@@ -229,7 +241,7 @@ class PartitionWatch implements StepExecutionListener, DisposableBean {
 		}
 
 		private void fail(StepExecution partition, String reason) {
-			log.warn("{} of execution {} failed: {}", partition.getStepName(), partition.getJobExecutionId(), reason);
+			log.info("{} of execution {} failed: {}", partition.getStepName(), partition.getJobExecutionId(), reason);
 			report.say("send: " + partition.getStepName() + " failed: " + reason + "; restart sends it");
 			partition.setStatus(BatchStatus.FAILED);
 			partition.setExitStatus(ExitStatus.FAILED.addExitDescription(reason));

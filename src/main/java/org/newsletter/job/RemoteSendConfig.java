@@ -72,6 +72,9 @@ public class RemoteSendConfig {
 	/** A partition's context key: the run's message settings, as {@link #messageSettings} makes them. */
 	static final String MESSAGE_SETTINGS = "messageSettings";
 
+	/** The send step's context key: how many partitions its first start made. */
+	static final String PARTITIONS = "partitions";
+
 	/** A partition's context key: the worker ({@code host:pid}) that sent it. */
 	static final String WORKER = "worker";
 
@@ -163,7 +166,12 @@ public class RemoteSendConfig {
 			NewsletterProperties properties, UnsubscribeLinks links, @Value("#{stepExecution}") StepExecution step) {
 		return gridSize -> {
 			int live = sendWorkers.live().size();
-			int count = settings.partitions() > 0 ? settings.partitions() : 4 * Math.max(1, live);
+			// A restart asks for the partitions again, by name: the same count as at the first start, however
+			// many workers are alive now (the step's context is carried over to the restart's).
+			ExecutionContext context = step.getExecutionContext();
+			int count = context.containsKey(PARTITIONS) ? context.getInt(PARTITIONS)
+					: settings.partitions() > 0 ? settings.partitions() : 4 * Math.max(1, live);
+			context.putInt(PARTITIONS, count);
 			Map<String, ExecutionContext> partitions = subscriberRanges.partition(count);
 			double rate = properties.send().rateLimit();
 			String messageSettings = messageSettings(properties, links);
