@@ -21,14 +21,10 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
-import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
-import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.ConcurrencyFailureException;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.scheduling.support.CronExpression;
 import org.springframework.scheduling.support.CronTrigger;
@@ -64,6 +60,9 @@ public class DigestSchedule implements SmartLifecycle {
 	private final Clock clock;
 
 	private final CronExpression cron;
+
+	/** How often a tick is tried when another serve on the same database starts it at the same moment. */
+	private static final int RACE_ATTEMPTS = 3;
 
 	private final AtomicBoolean busy = new AtomicBoolean();
 
@@ -171,28 +170,41 @@ public class DigestSchedule implements SmartLifecycle {
 	}
 
 	private void runTick(Instant tick) {
+		runTick(tick, 1);
+	}
+
+	private void runTick(Instant tick, int attempt) {
 		JobParameters parameters = parameters(tick);
 		JobExecution last = jobRepository.getLastJobExecution(WeeklyDigestJobConfig.JOB_NAME, parameters);
 		if (last != null) {
-			log.info("the tick of {} already has execution {} ({}): nothing to do", tick, last.getId(), last.getStatus());
+			log.info("the tick of {} already has execution {} ({}; several serves on one database run each tick once): "
+					+ "nothing to do", tick, last.getId(), last.getStatus());
 			return;
 		}
 		try {
 			report(tick, jobOperator.start(weeklyDigestJob, parameters));
 		}
-		catch (JobInstanceAlreadyCompleteException | JobExecutionAlreadyRunningException | ConcurrencyFailureException
-				| DuplicateKeyException ex) {
-			// another serve on the same database started the tick's one job instance first
-			JobExecution other = jobRepository.getLastJobExecution(WeeklyDigestJobConfig.JOB_NAME, parameters);
-			if (other == null) {
-				log.error("the scheduled run for {} could not start: {}", tick, ex.getMessage(), ex);
+		catch (Exception ex) {
+			// Another serve on the same database may have started the tick's one job instance at the same moment
+			// (PostgreSQL refuses one of the two; it shows as a serialization failure, a duplicate key, an instance
+			// that exists already): once its transaction has committed, the look above finds its execution.
+			if (attempt < RACE_ATTEMPTS && running) {
+				log.info("the tick of {} did not start here ({}): looking again, another serve may have started it", tick,
+						ex.getClass().getSimpleName());
+				sleep(Duration.ofSeconds(1));
+				runTick(tick, attempt + 1);
 				return;
 			}
-			log.info("the tick of {} ran on another host or process (execution {}, {})", tick, other.getId(),
-					other.getStatus());
-		}
-		catch (Exception ex) {
 			log.error("the scheduled run for {} could not start: {}", tick, ex.getMessage(), ex);
+		}
+	}
+
+	private static void sleep(Duration pause) {
+		try {
+			Thread.sleep(pause.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
