@@ -18,6 +18,7 @@ import org.newsletter.feed.FeedRepository;
 import org.newsletter.issue.IssueRepository;
 import org.newsletter.job.DigestParameters;
 import org.newsletter.job.DigestRuns;
+import org.newsletter.job.RemoteSend;
 import org.newsletter.job.RunHeartbeat;
 import org.newsletter.job.WeeklyDigestJobConfig;
 
@@ -59,9 +60,12 @@ class DigestLauncher {
 
 	private final DigestRuns runs;
 
+	private final RemoteSend remoteSend;
+
 	DigestLauncher(JobOperator jobOperator, JobRepository jobRepository, Job weeklyDigestJob,
 			NewsletterProperties properties, FeedRepository feeds, IssueRepository issues, DeliveryRepository deliveries,
-			MessageSenders senders, Clock clock, RunHeartbeat heartbeat, DigestRuns runs) {
+			MessageSenders senders, Clock clock, RunHeartbeat heartbeat, DigestRuns runs, RemoteSend remoteSend) {
+		this.remoteSend = remoteSend;
 		this.heartbeat = heartbeat;
 		this.runs = runs;
 		this.jobOperator = jobOperator;
@@ -101,7 +105,7 @@ class DigestLauncher {
 			return ExitCodes.FAILED;
 		}
 		warnAboutUnfinishedRuns(parameters, err);
-		if (!parameters.outbox() && !parameters.dryRun() && !senders.smtpConfigured()) {
+		if (!parameters.outbox() && !parameters.dryRun() && !senders.smtpConfigured() && !remoteSend.remote()) {
 			out.println("No spring.mail.host is set: messages go to the outbox folder " + properties.outbox() + ".");
 		}
 		out.println("weekly-digest for cutoff " + parameters.cutoff() + (parameters.dryRun() ? " (dry run)" : ""));
@@ -172,7 +176,7 @@ class DigestLauncher {
 			var counts = deliveries.counts(issue.id());
 			out.printf("  %-10s %d sent, %d failed%s%s%n", "messages", counts.sent(), counts.failed(),
 					counts.deferred() == 0 ? "" : ", " + counts.deferred() + " deferred (restart retries them)",
-					DigestParameters.of(execution.getJobParameters()).outbox() || !senders.smtpConfigured()
+					DigestParameters.of(execution.getJobParameters()).outbox() || !senders.smtpConfigured() && !remoteSend.remote()
 							? " (written to " + senders.outbox(issue.id()) + ")" : "");
 		});
 		Object archive = execution.getExecutionContext().get(WeeklyDigestJobConfig.ARCHIVE);

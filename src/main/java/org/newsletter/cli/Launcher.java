@@ -22,6 +22,8 @@ import org.newsletter.config.DataDirUnusableException;
 import org.newsletter.config.DataDirWriteException;
 import org.newsletter.config.Failures;
 import org.newsletter.config.StorageFailures;
+import org.newsletter.job.RemoteSend;
+import org.newsletter.job.RemoteSendConfig;
 import org.newsletter.job.RunReport;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -100,7 +102,14 @@ public final class Launcher {
 			err.println("newsletter: " + ex.getMessage());
 			return ExitCodes.BAD_INPUT;
 		}
-		return run(springArgs, demo, web, command, out, err);
+		List<String> profiles = new ArrayList<>();
+		if (parsed.hasSubcommand() && parsed.subcommand().commandSpec().name().equals("worker")) {
+			// a worker takes the partitions of remote runs (job.RemoteSendConfig), whatever the configuration says
+			springArgs.removeIf(arg -> arg.startsWith("--" + RemoteSend.REMOTE + "="));
+			springArgs.add("--" + RemoteSend.REMOTE + "=true");
+			profiles.add(RemoteSendConfig.WORKER_PROFILE);
+		}
+		return run(springArgs, profiles, demo, web, command, out, err);
 	}
 
 	/**
@@ -116,12 +125,13 @@ public final class Launcher {
 	}
 
 	/** Starts Spring on the data directory, then runs the command with its collaborators from Spring. */
-	private static int run(List<String> springArgs, boolean demo, WebApplicationType web, String[] command,
-			PrintWriter out, PrintWriter err) {
+	private static int run(List<String> springArgs, List<String> profiles, boolean demo, WebApplicationType web,
+			String[] command, PrintWriter out, PrintWriter err) {
 		// serve holds the data directory; every other command but the demo may run beside it
 		boolean besideService = !demo && web == WebApplicationType.NONE;
 		var application = new SpringApplication(NewsletterApplication.class);
 		application.setWebApplicationType(web);
+		application.setAdditionalProfiles(profiles.toArray(String[]::new));
 		application.setDefaultProperties(java.util.Map.of("spring.config.additional-location",
 				"optional:classpath:/batch-config/,optional:file:./batch-config/"));
 		quietUntilConfigured();

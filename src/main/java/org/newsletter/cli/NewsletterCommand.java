@@ -9,7 +9,7 @@ import picocli.CommandLine.ScopeType;
 		header = "Turns RSS/Atom feeds into a weekly email digest.",
 		description = "Every option is also a Spring property: --newsletter.x=y or NEWSLETTER_X=y.",
 		subcommands = { RunCommand.class, RestartCommand.class, StatusCommand.class, DeliveriesCommand.class,
-				PreviewCommand.class, ServeCommand.class, FeedsCommand.class, SubscribersCommand.class, BackupCommand.class,
+				PreviewCommand.class, ServeCommand.class, WorkerCommand.class, FeedsCommand.class, SubscribersCommand.class, BackupCommand.class,
 				DemoCommand.class, picocli.CommandLine.HelpCommand.class },
 		footer = { "", "Example:", "  ./newsletter run --cutoff=2026-03-24T08:00:00Z" })
 class NewsletterCommand implements Runnable {

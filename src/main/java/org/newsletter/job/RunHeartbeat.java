@@ -137,6 +137,11 @@ public class RunHeartbeat implements JobExecutionListener, DisposableBean {
 		beats.shutdownNow();
 	}
 
+	/** This host's name, as the heartbeats record it. */
+	static String thisHost() {
+		return Host.NAME;
+	}
+
 	/** Looked up when first needed: a slow resolver must not slow every command's start. */
 	private static final class Host {
 

@@ -70,6 +70,11 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 
 	@Override
 	public void afterWrite(Chunk<?> items) {
+		progress();
+	}
+
+	/** A progress line of the send, at most every five seconds; also asked while remote workers send. */
+	void progress() {
 		StepExecution step = sending;
 		if (step == null) {
 			return;
@@ -122,6 +127,11 @@ public class RunReport implements StepExecutionListener, ItemWriteListener<Objec
 		}
 		long pending = deliveries.countPending(runIssue.issue().id());
 		return Math.max(0, total(step) - pending);
+	}
+
+	/** A line for the operator about the run, e.g. that the send waits for a worker. */
+	void say(String text) {
+		line(text);
 	}
 
 	private void line(String text) {

@@ -49,7 +49,9 @@ import org.springframework.batch.infrastructure.item.database.JdbcPagingItemRead
 import org.springframework.batch.infrastructure.item.database.Order;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -93,8 +95,8 @@ public class WeeklyDigestJobConfig {
 	public static final String NOTHING_TO_SEND = "NOTHING_TO_SEND";
 
 	@Bean
-	Job weeklyDigestJob(JobRepository jobRepository, Step bounceStep, Step fetchStep, Step composeStep, Step sendStep,
-			Step finishStep, RunHeartbeat heartbeat) {
+	Job weeklyDigestJob(JobRepository jobRepository, Step bounceStep, Step fetchStep, Step composeStep,
+			@Qualifier(SEND_STEP) Step sendStep, Step finishStep, RunHeartbeat heartbeat) {
 		return new JobBuilder(JOB_NAME, jobRepository)
 			.listener(heartbeat)
 			.start(bounceStep)
@@ -174,8 +176,12 @@ public class WeeklyDigestJobConfig {
 	 * threads, each worker holding one SMTP connection open across its messages (DESIGN.md §10).
 	 * A restart runs again only the partitions that did not complete (a partition that deferred
 	 * deliveries ends failed), and each reads only who has not had the issue yet or had it deferred.
+	 * With {@code newsletter.send.remote=true}, {@link RemoteSendConfig}'s send step replaces it: the
+	 * same partitions, sent by worker processes.
 	 */
 	@Bean
+	@Qualifier(SEND_STEP)
+	@ConditionalOnBooleanProperty(name = RemoteSend.REMOTE, havingValue = false, matchIfMissing = true)
 	Step sendStep(JobRepository jobRepository, Step sendWorkerStep, Partitioner subscriberRanges,
 			NewsletterProperties properties, RunReport report) {
 		int connections = properties.send().connections();
@@ -286,7 +292,10 @@ public class WeeklyDigestJobConfig {
 			SendRate sendRate, Clock clock, SubscriberRepository subscribers, SendStop stop) {
 		Issue issue = runIssue.issue();
 		MessageSender sender = senders.open(DigestParameters.of(step.getJobParameters()).outbox(), issue.id());
-		return new DeliveryWriter(issue, messages, sender, recorder, deliveries, sendRate, clock, step,
+		// a remote partition keeps to its share of the rate limit, whichever worker sends it
+		SendRate rate = step.getExecutionContext().containsKey(RemoteSendConfig.PARTITION_RATE)
+				? new SendRate(step.getExecutionContext().getDouble(RemoteSendConfig.PARTITION_RATE)) : sendRate;
+		return new DeliveryWriter(issue, messages, sender, recorder, deliveries, rate, clock, step,
 				subscribers::isActive, stop);
 	}
 

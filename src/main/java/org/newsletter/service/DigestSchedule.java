@@ -64,6 +64,9 @@ public class DigestSchedule implements SmartLifecycle {
 
 	private final CronExpression cron;
 
+	/** How often a tick is tried when another serve on the same database starts it at the same moment. */
+	private static final int RACE_ATTEMPTS = 3;
+
 	private final AtomicBoolean busy = new AtomicBoolean();
 
 	private ThreadPoolTaskScheduler ticks;
@@ -140,6 +143,11 @@ public class DigestSchedule implements SmartLifecycle {
 			return;
 		}
 		Optional<JobExecution> live = heartbeat.liveRun();
+		if (live.isPresent() && tick.toString().equals(live.get().getJobParameters().getString("cutoff"))) {
+			log.info("the tick of {} runs in {} (several serve processes on one database)", tick,
+					heartbeat.liveOwner(live.get().getId()).map(Object::toString).orElse("another process"));
+			return;
+		}
 		if (live.isPresent() || !busy.compareAndSet(false, true)) {
 			log.warn("the tick of {} is skipped: a run is still going on{}", tick,
 					live.map(e -> " (execution " + e.getId() + ", cutoff " + e.getJobParameters().getString("cutoff") + ")")
@@ -193,17 +201,41 @@ public class DigestSchedule implements SmartLifecycle {
 	}
 
 	private void runTick(Instant tick) {
+		runTick(tick, 1);
+	}
+
+	private void runTick(Instant tick, int attempt) {
 		JobParameters parameters = parameters(tick);
 		JobExecution last = jobRepository.getLastJobExecution(WeeklyDigestJobConfig.JOB_NAME, parameters);
 		if (last != null) {
-			log.info("the tick of {} already has execution {} ({}): nothing to do", tick, last.getId(), last.getStatus());
+			log.info("the tick of {} already has execution {} ({}; several serves on one database run each tick once): "
+					+ "nothing to do", tick, last.getId(), last.getStatus());
 			return;
 		}
 		try {
 			report(tick, jobOperator.start(weeklyDigestJob, parameters));
 		}
 		catch (Exception ex) {
+			// Another serve on the same database may have started the tick's one job instance at the same moment
+			// (PostgreSQL refuses one of the two; it shows as a serialization failure, a duplicate key, an instance
+			// that exists already): once its transaction has committed, the look above finds its execution.
+			if (attempt < RACE_ATTEMPTS && running) {
+				log.info("the tick of {} did not start here ({}): looking again, another serve may have started it", tick,
+						ex.getClass().getSimpleName());
+				sleep(Duration.ofSeconds(1));
+				runTick(tick, attempt + 1);
+				return;
+			}
 			log.error("the scheduled run for {} could not start: {}", tick, ex.getMessage(), ex);
+		}
+	}
+
+	private static void sleep(Duration pause) {
+		try {
+			Thread.sleep(pause.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
