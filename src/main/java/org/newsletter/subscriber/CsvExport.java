@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
 /**
  * Writes every subscriber as CSV: email, name, status, created, updated, unsubscribed_at, then
  * one column per attribute name (sorted). Streams the table, so memory does not grow with the
- * list. Cells a spreadsheet would run as a formula are written with a leading {@code '}, which
+ * list; the rows are read on a thread of their own while the CSV is written
+ * ({@link SubscriberRepository#forEachStored}). Cells a spreadsheet would run as a formula are written with a leading {@code '}, which
  * an import takes off again: importing an export changes nothing.
  */
 @Component
@@ -39,6 +40,7 @@ public class CsvExport {
 		header.addAll(CsvRowReader.EXPORT_ONLY);
 		header.addAll(attributeNames);
 		long[] count = { 0 };
+		Times times = new Times();
 		try {
 			CSVPrinter printer = CSVFormat.RFC4180.print(out);
 			printer.printRecord(header);
@@ -47,9 +49,9 @@ public class CsvExport {
 				cells.add(s.email());
 				cells.add(s.name());
 				cells.add(s.status());
-				cells.add(text(s.created()));
-				cells.add(text(s.updated()));
-				cells.add(text(s.unsubscribedAt()));
+				cells.add(times.text(s.created()));
+				cells.add(times.text(s.updated()));
+				cells.add(times.text(s.unsubscribedAt()));
 				SortedMap<String, String> attributes = Attributes.decode(s.attributes());
 				attributeNames.forEach(name -> cells.add(attributes.get(name)));
 				try {
@@ -68,7 +70,26 @@ public class CsvExport {
 		return count[0];
 	}
 
-	private static String text(Instant instant) {
-		return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+	/**
+	 * Instants as written, to the second. The subscribers an import added share the chunk's
+	 * instant, and rows come in id order: the last instant written is asked for again and again
+	 * (formatting each anew was 8 % of an export's time).
+	 */
+	private static final class Times {
+
+		private Instant last;
+
+		private String lastText;
+
+		String text(Instant instant) {
+			if (instant == null) {
+				return null;
+			}
+			if (!instant.equals(last)) {
+				last = instant;
+				lastText = instant.truncatedTo(ChronoUnit.SECONDS).toString();
+			}
+			return lastText;
+		}
 	}
 }

@@ -20,8 +20,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The subscriber-import job: a chunk step reads the CSV file, checks each line and merges it
- * (restartable: a killed import run again goes on after the last committed chunk), then a
+ * The subscriber-import job: a chunk step reads the CSV file and checks each line on a thread of
+ * its own ({@link CheckedLinesReader}, up to two chunks ahead) and merges the lines a chunk at a
+ * time (restartable: a killed import run again goes on after the last committed chunk), then a
  * tasklet applies {@code --replace} and puts the counts in the job's context. {@code --replace}
  * unsubscribes nobody when a line's address could not be read: that line may name anyone.
  */
@@ -65,11 +66,10 @@ class CsvImportJobConfig {
 
 	@Bean
 	Step importLinesStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			CsvRowReader csvRowReader, ImportLineWriter importLineWriter, ImportProgress progress) {
-		return new StepBuilder(LINES_STEP, jobRepository).<CsvRow, ImportLine>chunk(CHUNK)
+			CheckedLinesReader checkedLinesReader, ImportLineWriter importLineWriter, ImportProgress progress) {
+		return new StepBuilder(LINES_STEP, jobRepository).<ImportLine, ImportLine>chunk(CHUNK)
 			.transactionManager(transactionManager)
-			.reader(csvRowReader)
-			.processor(new ImportLineProcessor())
+			.reader(checkedLinesReader)
 			.writer(importLineWriter)
 			.listener(progress)
 			.listener(mergedCounts())
@@ -85,9 +85,10 @@ class CsvImportJobConfig {
 
 	@Bean
 	@StepScope
-	CsvRowReader csvRowReader(@Value("#{jobParameters['" + FILE + "']}") String file,
+	CheckedLinesReader checkedLinesReader(@Value("#{jobParameters['" + FILE + "']}") String file,
 			@Value("#{jobParameters['" + ENCODING + "']}") String encoding) {
-		return new CsvRowReader(Path.of(file), Charset.forName(encoding));
+		return new CheckedLinesReader(new CsvRowReader(Path.of(file), Charset.forName(encoding)),
+				new ImportLineProcessor(), 2 * CHUNK);
 	}
 
 	@Bean
