@@ -209,7 +209,8 @@ class SubscribersCommand implements Runnable {
 		@Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The display name.")
 		String name;
 
-		@Option(names = "--resubscribe", description = "Add the address even though it was forgotten at the person's request.")
+		@Option(names = "--resubscribe", description = "Add the address even though it was forgotten at the person's "
+				+ "request, or re-activate it although it bounced.")
 		boolean resubscribe;
 
 		@Spec
@@ -243,6 +244,11 @@ class SubscribersCommand implements Runnable {
 			if (wasForgotten && !resubscribe) {
 				throw new BadInputException(address + " was " + ForgottenAddresses.REASON
 						+ "; add --resubscribe to subscribe it again");
+			}
+			if (!resubscribe && subscribers.findByEmail(address)
+				.filter(s -> Subscriber.BOUNCED.equals(s.status()))
+				.isPresent()) {
+				throw new BadInputException(address + " bounced; add --resubscribe to mail it again");
 			}
 			var change = subscribers.subscribe(address, name == null || name.isBlank() ? null : name.strip(),
 					clock.instant());

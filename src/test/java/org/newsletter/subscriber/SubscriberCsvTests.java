@@ -155,6 +155,9 @@ class SubscriberCsvTests {
 				+ "a@example.org,A,pending\n");
 		cli.run("subscribers", "import", again.toString());
 		assertThat(list()).containsExactly("active p@example.org P", "bounced b@example.org B", "active a@example.org A");
+		var add = cli.run("subscribers", "add", "b@example.org");
+		assertThat(add.exitCode()).isEqualTo(2);
+		assertThat(add.err()).contains("b@example.org bounced; add --resubscribe to mail it again");
 		cli.run("subscribers", "import", again.toString(), "--resubscribe");
 		assertThat(list()).containsExactly("active p@example.org P", "active b@example.org B", "active a@example.org A");
 	}
