@@ -29,6 +29,8 @@ trap pg_stop EXIT
 sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -Atc "$2"; }
 database() { sql postgres "CREATE DATABASE $1" >/dev/null; echo "--spring.datasource.url=jdbc:postgresql://127.0.0.1:$PG_PORT/$1"; }
 DB_USER=--spring.datasource.username=postgres
+# every host builds messages, so every host has the same unsubscribe secret (README, Several hosts)
+SECRET=--newsletter.unsubscribe-secret=bench-secret-shared-by-every-jvm
 
 subscribers_csv "$N" "$BENCH_TMP/subscribers.csv"
 
@@ -42,7 +44,7 @@ send_step_seconds() {
 
 # --- one JVM ---
 single=$BENCH_TMP/single
-mkdir -p "$single"
+mkdir -m 700 "$single"
 fixture_opml "$single/feeds.opml"
 single_db=$(database single)
 log "single JVM: importing $N subscribers"
@@ -50,7 +52,7 @@ newsletter "$single" subscribers import "$BENCH_TMP/subscribers.csv" "$single_db
 port=$(free_port)
 start_sink "$port" "$BENCH_TMP/sink-single.txt"
 log "single JVM: sending $N"
-newsletter "$single" run "--cutoff=$CUTOFF" "$single_db" "$DB_USER" --spring.mail.host=127.0.0.1 \
+newsletter "$single" run "--cutoff=$CUTOFF" "$single_db" "$DB_USER" "$SECRET" --spring.mail.host=127.0.0.1 \
   "--spring.mail.port=$port" >"$BENCH_TMP/single.out" 2>&1 || { cat "$BENCH_TMP/single.out" >&2; exit 1; }
 stop_sink
 received=$(sink_messages "$BENCH_TMP/sink-single.txt")
@@ -60,7 +62,7 @@ log "single JVM: send step $single_seconds s"
 
 # --- W workers ---
 manager=$BENCH_TMP/manager
-mkdir -p "$manager"
+mkdir -m 700 "$manager"
 fixture_opml "$manager/feeds.opml"
 remote_db=$(database remote)
 log "remote: importing $N subscribers"
@@ -69,8 +71,8 @@ port=$(free_port)
 start_sink "$port" "$BENCH_TMP/sink-remote.txt"
 for i in $(seq 1 "$W"); do
   worker=$BENCH_TMP/worker-$i
-  mkdir -p "$worker"
-  (cd "$REPO" && exec ./newsletter worker "--newsletter.data-dir=$worker" "$remote_db" "$DB_USER" \
+  mkdir -m 700 "$worker"
+  (cd "$REPO" && exec ./newsletter worker "--newsletter.data-dir=$worker" "$remote_db" "$DB_USER" "$SECRET" \
     --spring.mail.host=127.0.0.1 "--spring.mail.port=$port") >"$worker.out" 2>&1 &
   BENCH_PIDS+=("$!")
 done
@@ -82,7 +84,7 @@ for i in $(seq 1 "$W"); do
   grep -q "Stop it with" "$BENCH_TMP/worker-$i.out" || { cat "$BENCH_TMP/worker-$i.out" >&2; echo "worker $i did not start" >&2; exit 1; }
 done
 log "remote: sending $N over $W workers"
-newsletter "$manager" run "--cutoff=$CUTOFF" "$remote_db" "$DB_USER" --newsletter.send.remote=true \
+newsletter "$manager" run "--cutoff=$CUTOFF" "$remote_db" "$DB_USER" "$SECRET" --newsletter.send.remote=true \
   >"$BENCH_TMP/remote.out" 2>&1 || { cat "$BENCH_TMP/remote.out" "$BENCH_TMP"/worker-*.out >&2; exit 1; }
 stop_sink
 received=$(sink_messages "$BENCH_TMP/sink-remote.txt")

@@ -36,8 +36,9 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
 				"Ctrl-C or SIGTERM: no new partition is taken; those being sent stop after the message in flight on "
 						+ "each connection, recorded, and restart (or serve's next start) sends the rest." },
 		footer = { "", "Example:",
-				"  SPRING_DATASOURCE_URL=jdbc:postgresql://db.example.org/newsletter SPRING_MAIL_HOST=smtp1.example.org \\",
-				"    NEWSLETTER_UNSUBSCRIBE_SECRET=... ./newsletter worker" })
+				"  SPRING_DATASOURCE_URL=jdbc:postgresql://db.example.org/newsletter \\",
+				"  SPRING_MAIL_HOST=smtp1.example.org NEWSLETTER_UNSUBSCRIBE_SECRET=... \\",
+				"  ./newsletter worker" })
 class WorkerCommand implements Callable<Integer> {
 
 	@Spec

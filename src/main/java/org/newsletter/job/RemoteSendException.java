@@ -5,9 +5,9 @@ package org.newsletter.job;
  * partition that failed on its worker. The message says which, in one line; the run is left
  * for {@code restart}.
  */
-public class RemoteSendException extends RuntimeException {
+class RemoteSendException extends RuntimeException {
 
-	public RemoteSendException(String message) {
+	RemoteSendException(String message) {
 		super(message);
 	}
 }
