@@ -1,13 +1,10 @@
 package org.newsletter.admin;
 
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.newsletter.config.NewsletterProperties;
@@ -22,7 +19,6 @@ import org.springframework.boot.web.server.servlet.Session;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -33,17 +29,14 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
-import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
-import org.springframework.security.web.util.matcher.RequestMatcher;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Spring Security on {@code /admin} and nothing else. The operator signs in on a form (user
  * {@code newsletter.admin.user}, password {@code newsletter.admin.password}); every form under
  * {@code /admin} carries a CSRF token; the session cookie is sent to {@code /admin} only; password
- * guessing is slowed down ({@link SignInThrottle}). Every
- * other address (the archive, the one-click unsubscribe POST from mail providers, the health
- * check) is answered as without Spring Security: its filter is mapped to {@code /admin} alone,
+ * guessing is slowed down ({@link SignInThrottle}). Every other address (the archive, the
+ * one-click unsubscribe POST from mail providers, the health check) is answered as without
+ * Spring Security: its filter is mapped to {@code /admin} alone,
  * and this is the only filter chain, so Spring Boot adds no default one and makes no user with
  * a generated password. Without a password the chain answers 404 to everything under {@code /admin}.
  */
@@ -63,9 +56,6 @@ class AdminSecurity {
 
 	/** The role of the one user, the operator. */
 	private static final String OPERATOR = "OPERATOR";
-
-	/** The sign-in form's POST, which {@link SignInThrottle} may refuse. */
-	private static final RequestMatcher SIGN_IN = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, LOGIN);
 
 	/** What is not there: our 404 page (web.ErrorPages), as for any unknown address. */
 	private static final AuthenticationEntryPoint NOT_THERE = (request, response, ex) -> response
@@ -93,18 +83,7 @@ class AdminSecurity {
 					throttle.failed();
 					seeOther(request, response, LOGIN + "?error");
 				}))
-			.addFilterBefore(new OncePerRequestFilter() {
-
-				@Override
-				protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-						throws ServletException, IOException {
-					if (SIGN_IN.matches(request) && !throttle.open()) {
-						seeOther(request, response, LOGIN + "?wait");
-						return;
-					}
-					chain.doFilter(request, response);
-				}
-			}, UsernamePasswordAuthenticationFilter.class)
+			.addFilterBefore(throttle, UsernamePasswordAuthenticationFilter.class)
 			.exceptionHandling(exceptions -> exceptions
 				.authenticationEntryPoint((request, response, ex) -> seeOther(request, response, LOGIN)))
 			// after signing in, the page: no session for a visitor who is not signed in
