@@ -121,6 +121,11 @@ class RemoteSendEndToEndTests {
 		assertThat(a.process().out()).contains("COMPLETED");
 		assertThat(b.process().out()).contains("COMPLETED");
 		assertThat(manager().run("status").out()).contains("COMPLETED").contains(subscribers + "/0");
+
+		// SIGTERM: a worker ends within the stop timeout and says it is gone
+		a.process().stop();
+		b.process().stop();
+		assertThat(postgres.count(databaseUrl, "SELECT COUNT(*) FROM send_worker")).isZero();
 	}
 
 	@Test
