@@ -1,5 +1,6 @@
 package org.newsletter.job;
 
+import java.time.LocalDateTime;
 import java.util.Optional;
 
 import org.newsletter.config.BadInputException;
@@ -8,6 +9,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Component;
 
@@ -101,8 +103,36 @@ public class RunRestart {
 	 * new execution as it ended.
 	 */
 	public JobExecution restart(Ready ready) throws Exception {
-		JobExecution execution = ready.abandoned() ? jobOperator.recover(ready.execution()) : ready.execution();
-		return jobOperator.restart(execution);
+		return resume(ready.execution());
+	}
+
+	/**
+	 * Restarts {@code execution} (its process is known to be gone): one left running is recovered
+	 * first, and one that ended UNKNOWN is recorded FAILED first. Spring Batch refuses to restart
+	 * UNKNOWN ("a failure that could not be rolled back": its own metadata update failed, e.g. an
+	 * optimistic-lock clash of a stop with a partition's last update, seen under heavy load after
+	 * SIGTERM). For this job that is safe to go on from: the send step reads only who has no
+	 * delivery of the issue yet, and a delivery is recorded with each message, so the restart
+	 * neither misses anyone nor sends more than the message in flight again.
+	 */
+	public JobExecution resume(JobExecution execution) throws Exception {
+		JobExecution resumable = execution;
+		if (resumable.getStatus().isRunning()) {
+			resumable = jobOperator.recover(resumable);
+		}
+		else if (resumable.getStatus() == BatchStatus.UNKNOWN) {
+			for (StepExecution step : resumable.getStepExecutions()) {
+				if (step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning()) {
+					step.setStatus(BatchStatus.FAILED);
+					step.setEndTime(step.getEndTime() != null ? step.getEndTime() : LocalDateTime.now());
+					jobRepository.update(step);
+				}
+			}
+			resumable.setStatus(BatchStatus.FAILED);
+			resumable.setEndTime(resumable.getEndTime() != null ? resumable.getEndTime() : LocalDateTime.now());
+			jobRepository.update(resumable);
+		}
+		return jobOperator.restart(resumable);
 	}
 
 	/** Spring Batch 6's JDBC job repository throws, rather than answer null, for an id it does not have. */

@@ -16,6 +16,7 @@ import org.newsletter.config.NewsletterProperties;
 import org.newsletter.job.DigestParameters;
 import org.newsletter.job.DigestRuns;
 import org.newsletter.job.RunHeartbeat;
+import org.newsletter.job.RunRestart;
 import org.newsletter.job.WeeklyDigestJobConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,8 @@ public class DigestSchedule implements SmartLifecycle {
 
 	private final DigestRuns digestRuns;
 
+	private final RunRestart restart;
+
 	private final Clock clock;
 
 	private final CronExpression cron;
@@ -76,8 +79,9 @@ public class DigestSchedule implements SmartLifecycle {
 	private volatile boolean running;
 
 	public DigestSchedule(NewsletterProperties properties, JobOperator jobOperator, JobRepository jobRepository,
-			Job weeklyDigestJob, RunHeartbeat heartbeat, DigestRuns runs, Clock clock) {
+			Job weeklyDigestJob, RunHeartbeat heartbeat, DigestRuns runs, RunRestart restart, Clock clock) {
 		this.digestRuns = runs;
+		this.restart = restart;
 		this.properties = properties;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
@@ -99,7 +103,7 @@ public class DigestSchedule implements SmartLifecycle {
 		runThread = Executors.newSingleThreadExecutor(task -> new Thread(task, "digest-run"));
 		busy.set(true);
 		runAlone(() -> {
-			new UnfinishedRuns(jobOperator, digestRuns, heartbeat).finish();
+			new UnfinishedRuns(restart, digestRuns, heartbeat).finish();
 			if (cron != null) {
 				catchUp();
 			}

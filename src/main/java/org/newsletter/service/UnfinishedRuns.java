@@ -6,12 +6,12 @@ import java.util.List;
 
 import org.newsletter.job.DigestRuns;
 import org.newsletter.job.RunHeartbeat;
+import org.newsletter.job.RunRestart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
 
 /**
  * At the start of {@code serve}: finishes each run that a stop of the process (SIGTERM: the
@@ -23,14 +23,14 @@ final class UnfinishedRuns {
 
 	private static final Logger log = LoggerFactory.getLogger(UnfinishedRuns.class);
 
-	private final JobOperator jobOperator;
+	private final RunRestart restart;
 
 	private final DigestRuns runs;
 
 	private final RunHeartbeat heartbeat;
 
-	UnfinishedRuns(JobOperator jobOperator, DigestRuns runs, RunHeartbeat heartbeat) {
-		this.jobOperator = jobOperator;
+	UnfinishedRuns(RunRestart restart, DigestRuns runs, RunHeartbeat heartbeat) {
+		this.restart = restart;
 		this.runs = runs;
 		this.heartbeat = heartbeat;
 	}
@@ -50,13 +50,9 @@ final class UnfinishedRuns {
 				continue; // another process is running it (PostgreSQL, another host)
 			}
 			try {
-				if (execution.isRunning()) {
-					log.info("execution {} (cutoff {}) was left {} by a process that ended without finishing: recovering it",
-							execution.getId(), cutoff, execution.getStatus());
-					execution = jobOperator.recover(execution);
-				}
-				log.info("finishing the run for cutoff {} (execution {}, {})", cutoff, execution.getId(), execution.getStatus());
-				JobExecution finished = jobOperator.restart(execution);
+				log.info("finishing the run for cutoff {} (execution {}, left {})", cutoff, execution.getId(),
+						execution.getStatus());
+				JobExecution finished = restart.resume(execution);
 				log.info("the run for cutoff {} ended {} (execution {})", cutoff, finished.getStatus(), finished.getId());
 			}
 			catch (Exception ex) {

@@ -1,5 +1,10 @@
 package org.newsletter.job;
 
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.JobInstance;
+import java.time.LocalDateTime;
 import java.time.Instant;
 import java.util.List;
 
@@ -64,6 +69,34 @@ class SendStepTests {
 		assertThat(deliveries()).extracting(Delivery::email, Delivery::status)
 			.containsExactlyInAnyOrder(tuple(readers.get(0), "sent"), tuple(readers.get(1), "sent"),
 					tuple(readers.get(2), "sent"));
+	}
+
+	@Test
+	void aRunThatEndedUnknownIsFinishedByItsRestartWithEveryoneOnce(@Autowired JobRepository jobRepository,
+			@Autowired RunRestart restart) throws Exception {
+		// given: a run whose last execution ended UNKNOWN (Spring Batch could not record how it
+		// ended), which Spring Batch alone refuses to restart
+		List<String> readers = subscribed("ada.unknown@example.org", "ben.unknown@example.org");
+		JobParameters parameters = DigestJobTestBed.run(CUTOFF);
+		JobInstance instance = jobRepository.createJobInstance(WeeklyDigestJobConfig.JOB_NAME, parameters);
+		JobExecution unknown = jobRepository.createJobExecution(instance, parameters, new ExecutionContext());
+		StepExecution step = jobRepository.createStepExecution(WeeklyDigestJobConfig.FETCH_STEP, unknown);
+		step.setStatus(BatchStatus.UNKNOWN);
+		jobRepository.update(step);
+		unknown.setStatus(BatchStatus.UNKNOWN);
+		unknown.setStartTime(LocalDateTime.now());
+		unknown.setEndTime(LocalDateTime.now());
+		jobRepository.update(unknown);
+
+		// when
+		JobExecution finished = restart.resume(jobRepository.getJobExecution(unknown.getId()));
+
+		// then
+		assertThat(finished.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(jobRepository.getJobExecution(unknown.getId()).getStatus()).isEqualTo(BatchStatus.FAILED);
+		for (String reader : readers) {
+			assertThat(bed.smtp().messageIds(reader)).as(reader + " got the issue once").hasSize(1);
+		}
 	}
 
 	@Test
