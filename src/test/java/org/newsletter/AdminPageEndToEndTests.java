@@ -1,8 +1,6 @@
 package org.newsletter;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,14 +15,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -37,8 +31,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -60,8 +52,6 @@ class AdminPageEndToEndTests {
 	private static final String PASSWORD = "a long operator password";
 
 	private static final Path SCREENSHOTS = Path.of("target/browser");
-
-	private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
 
 	private static ChromeDriver browser;
 
@@ -86,26 +76,12 @@ class AdminPageEndToEndTests {
 			missing = "NEWSLETTER_SKIP_BROWSER=1";
 			return;
 		}
-		Optional<Path> chromium = executable("chromium", "chromium-browser", "google-chrome");
-		Optional<Path> chromedriver = executable("chromedriver");
-		if (chromium.isEmpty() || chromedriver.isEmpty()) {
-			missing = MachineTools.missing(AdminPageEndToEndTests.class, chromium.isEmpty()
-					? "no Chromium on the PATH: apt-get install chromium chromium-driver"
-					: "no chromedriver on the PATH: apt-get install chromium-driver");
+		missing = HeadlessChromium.missing(AdminPageEndToEndTests.class);
+		if (missing != null) {
 			return;
 		}
-		SELENIUM_LOG.setLevel(Level.SEVERE);
 		Files.createDirectories(SCREENSHOTS);
-		var service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.get().toFile())
-			.withLogOutput(OutputStream.nullOutputStream())
-			.build();
-		var options = new ChromeOptions().setBinary(chromium.get().toFile())
-			.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-					"--disable-background-networking", "--disable-component-update", "--disable-sync",
-					"--disable-quic", "--no-first-run", "--hide-scrollbars",
-					"--user-data-dir=" + Files.createTempDirectory("newsletter-chromium"));
-		browser = new ChromeDriver(service, options);
-		browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+		browser = HeadlessChromium.start();
 	}
 
 	@AfterAll
@@ -362,13 +338,5 @@ class AdminPageEndToEndTests {
 			assertThat(Instant.now()).as("within " + within).isBefore(deadline);
 			Thread.sleep(500);
 		}
-	}
-
-	private static Optional<Path> executable(String... names) {
-		String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin");
-		return Stream.of(names)
-			.flatMap(name -> Stream.of(path.split(File.pathSeparator)).map(dir -> Path.of(dir, name)))
-			.filter(Files::isExecutable)
-			.findFirst();
 	}
 }

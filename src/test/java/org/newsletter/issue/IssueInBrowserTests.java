@@ -1,30 +1,22 @@
 package org.newsletter.issue;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.newsletter.HeadlessChromium;
 import org.newsletter.MachineTools;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -42,11 +34,6 @@ class IssueInBrowserTests {
 
 	private static final Path OUT = Path.of("target/browser");
 
-	/**
-	 * Quietened: the Chrome DevTools commands here go through ChromeDriver, so Selenium's own
-	 * DevTools bindings, and its warning that none matches this Chromium, do not matter.
-	 */
-	private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
 
 	private static ChromeDriver browser;
 
@@ -61,15 +48,10 @@ class IssueInBrowserTests {
 	@BeforeAll
 	static void startChromium() throws IOException {
 		assumeFalse("1".equals(System.getenv("NEWSLETTER_SKIP_BROWSER")), "NEWSLETTER_SKIP_BROWSER=1");
-		Optional<Path> chromium = executable("chromium", "chromium-browser", "google-chrome");
-		Optional<Path> chromedriver = executable("chromedriver");
-		if (chromium.isEmpty() || chromedriver.isEmpty()) {
-			missing = MachineTools.missing(IssueInBrowserTests.class, chromium.isEmpty()
-					? "no Chromium on the PATH: apt-get install chromium chromium-driver"
-					: "no chromedriver on the PATH: apt-get install chromium-driver");
+		missing = HeadlessChromium.missing(IssueInBrowserTests.class);
+		if (missing != null) {
 			return;
 		}
-		SELENIUM_LOG.setLevel(Level.SEVERE);
 		Files.createDirectories(OUT);
 		page = OUT.resolve("issue.html").toAbsolutePath();
 		Files.writeString(page, FixtureIssue.rendered(FixtureIssue.properties()).html(), StandardCharsets.UTF_8);
@@ -77,17 +59,7 @@ class IssueInBrowserTests {
 		Files.writeString(bigPage, FixtureIssue.rendered(FixtureIssue.properties(),
 				FixtureIssue.bigContent(FixtureIssue.properties(), 100, 2)).html(), StandardCharsets.UTF_8);
 
-		var service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.get().toFile())
-			.withLogOutput(OutputStream.nullOutputStream())
-			.build();
-		// the flags keep a headless Chromium from calling home on a machine without a network
-		var options = new ChromeOptions().setBinary(chromium.get().toFile())
-			.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-					"--disable-background-networking", "--disable-component-update", "--disable-sync",
-					"--disable-quic", "--no-first-run", "--hide-scrollbars",
-					"--user-data-dir=" + Files.createTempDirectory("newsletter-chromium"));
-		browser = new ChromeDriver(service, options);
-		browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+		browser = HeadlessChromium.start();
 	}
 
 	@BeforeEach
@@ -201,13 +173,5 @@ class IssueInBrowserTests {
 				"captureBeyondViewport", true,
 				"clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
 		Files.write(OUT.resolve(name), Base64.getDecoder().decode((String) shot.get("data")));
-	}
-
-	private static Optional<Path> executable(String... names) {
-		String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin");
-		return Stream.of(names)
-			.flatMap(name -> Stream.of(path.split(File.pathSeparator)).map(dir -> Path.of(dir, name)))
-			.filter(Files::isExecutable)
-			.findFirst();
 	}
 }
