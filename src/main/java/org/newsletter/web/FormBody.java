@@ -3,6 +3,7 @@ package org.newsletter.web;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -29,27 +30,10 @@ record FormBody(HttpStatus refused, Map<String, String> fields) {
 
 	/** Reads the form of {@code request}, by {@code timeout} from now. */
 	static FormBody read(HttpServletRequest request, int maxBytes, Duration timeout) throws IOException {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		long declared = request.getContentLengthLong();
-		if (declared > maxBytes) {
-			return refused(HttpStatus.CONTENT_TOO_LARGE);
-		}
 		var body = new ByteArrayOutputStream();
-		byte[] buffer = new byte[8192];
-		try (InputStream in = request.getInputStream()) {
-			// read() returns what has come, so the deadline is checked between a slow client's bytes
-			for (int n; (n = in.read(buffer)) != -1;) {
-				body.write(buffer, 0, n);
-				if (body.size() > maxBytes) {
-					return refused(HttpStatus.CONTENT_TOO_LARGE);
-				}
-				if (System.nanoTime() - deadline > 0 && body.size() < declared) {
-					return refused(HttpStatus.REQUEST_TIMEOUT);
-				}
-			}
-		}
-		if (body.size() < declared) {
-			return refused(HttpStatus.BAD_REQUEST);
+		HttpStatus refused = readBody(request, maxBytes, System.nanoTime() + timeout.toNanos(), body);
+		if (refused != null) {
+			return refused(refused);
 		}
 		if (body.size() == 0) {
 			return new FormBody(null, Map.of());
@@ -67,6 +51,36 @@ record FormBody(HttpStatus refused, Map<String, String> fields) {
 			return refused(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
 		}
 		return parse(body.toString(charset), charset);
+	}
+
+	/**
+	 * Reads {@code request}'s body to its end into {@code into}, by {@code deadline}
+	 * ({@link System#nanoTime()}): 413 when it is longer than {@code maxBytes} (unread when its
+	 * length says so), 408 when it has not all come by then (a slow client holding a thread), 400
+	 * when it ended before its length; else null.
+	 */
+	static HttpStatus readBody(HttpServletRequest request, int maxBytes, long deadline, OutputStream into)
+			throws IOException {
+		long declared = request.getContentLengthLong();
+		if (declared > maxBytes) {
+			return HttpStatus.CONTENT_TOO_LARGE;
+		}
+		byte[] buffer = new byte[8192];
+		long total = 0;
+		try (InputStream in = request.getInputStream()) {
+			// read() returns what has come, so the deadline is checked between a slow client's bytes
+			for (int n; (n = in.read(buffer)) != -1;) {
+				into.write(buffer, 0, n);
+				total += n;
+				if (total > maxBytes) {
+					return HttpStatus.CONTENT_TOO_LARGE;
+				}
+				if (System.nanoTime() - deadline > 0 && total < declared) {
+					return HttpStatus.REQUEST_TIMEOUT;
+				}
+			}
+		}
+		return total < declared ? HttpStatus.BAD_REQUEST : null;
 	}
 
 	/** {@code name=value&...} as a form encodes it ({@code +} a space, {@code %XX} a byte of {@code charset}). */

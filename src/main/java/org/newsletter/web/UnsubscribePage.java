@@ -1,7 +1,7 @@
 package org.newsletter.web;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -70,7 +70,8 @@ class UnsubscribePage {
 	@RequestMapping(path = "/unsubscribe", method = { RequestMethod.GET, RequestMethod.HEAD, RequestMethod.POST })
 	ResponseEntity<String> handle(HttpServletRequest request) throws IOException {
 		boolean post = "POST".equals(request.getMethod());
-		HttpStatus refused = post ? bodyRefused(request, System.nanoTime() + requestTimeout.toNanos()) : null;
+		HttpStatus refused = post ? FormBody.readBody(request, MAX_BODY,
+				System.nanoTime() + requestTimeout.toNanos(), OutputStream.nullOutputStream()) : null;
 		if (refused == HttpStatus.CONTENT_TOO_LARGE) {
 			return page(refused, "Request too large", "<p>That request is too large.</p>");
 		}
@@ -125,33 +126,5 @@ class UnsubscribePage {
 		catch (IllegalArgumentException ex) {
 			return Optional.empty();
 		}
-	}
-
-	/**
-	 * Reads the body to its end, by {@code deadline} ({@link System#nanoTime()}): 413 when it is
-	 * longer than {@link #MAX_BODY} (unread when its length says so), 408 when it has not all come
-	 * by then (a slow client holding a thread), 400 when it ended before its length; else null.
-	 * Tomcat closes the connection after any of these answers rather than read the rest.
-	 */
-	private static HttpStatus bodyRefused(HttpServletRequest request, long deadline) throws IOException {
-		long declared = request.getContentLengthLong();
-		if (declared > MAX_BODY) {
-			return HttpStatus.CONTENT_TOO_LARGE;
-		}
-		byte[] buffer = new byte[8192];
-		long total = 0;
-		try (InputStream body = request.getInputStream()) {
-			// read() returns what has come, so the deadline is checked between a slow client's bytes
-			for (int n; (n = body.read(buffer)) != -1;) {
-				total += n;
-				if (total > MAX_BODY) {
-					return HttpStatus.CONTENT_TOO_LARGE;
-				}
-				if (System.nanoTime() - deadline > 0 && total < declared) {
-					return HttpStatus.REQUEST_TIMEOUT;
-				}
-			}
-		}
-		return total < declared ? HttpStatus.BAD_REQUEST : null;
 	}
 }
