@@ -1,5 +1,7 @@
 package org.newsletter.config;
 
+import java.util.Arrays;
+
 /** Turns an exception into the one line an operator needs. */
 public final class Failures {
 
@@ -22,7 +24,8 @@ public final class Failures {
 
 	private static boolean hasOwnCause(Throwable ex) {
 		for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
-			if (t.getClass().getName().startsWith("org.newsletter.")) {
+			if (t.getClass().getName().startsWith("org.newsletter.")
+					|| Arrays.stream(t.getSuppressed()).anyMatch(Failures::hasOwnCause)) {
 				return true;
 			}
 		}
@@ -54,7 +57,13 @@ public final class Failures {
 		}
 		Throwable shown = chosen != null ? chosen : root;
 		String message = shown.getMessage();
-		return (message == null || message.isBlank() ? shown.getClass().getSimpleName() : message)
+		String line = (message == null || message.isBlank() ? shown.getClass().getSimpleName() : message)
 			.replaceAll("\\s+", " ").strip();
+		if (chosen == null && root.getSuppressed().length > 0) {
+			// a composite's failure ("Failed to close 1 delegate(s)", Spring Batch's CompositeItemStream)
+			// carries its delegates' failures as suppressed ones
+			return line + ": " + oneLine(root.getSuppressed()[0]);
+		}
+		return line;
 	}
 }

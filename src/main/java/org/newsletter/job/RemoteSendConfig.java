@@ -144,9 +144,10 @@ public class RemoteSendConfig {
 	@Bean
 	@Qualifier(WeeklyDigestJobConfig.SEND_STEP)
 	Step remoteSendStep(RemotePartitioningManagerStepBuilderFactory managerSteps, Partitioner remoteRanges,
-			QueueChannel sendRequests, PartitionWatch partitionWatch, RunReport report) {
+			QueueChannel sendRequests, PartitionWatch partitionWatch, RunReport report, JobRepository jobRepository) {
 		return managerSteps.get(WeeklyDigestJobConfig.SEND_STEP)
 			.partitioner(WeeklyDigestJobConfig.SEND_WORKER_STEP, remoteRanges)
+			.splitter(WeeklyDigestJobConfig.sendSplitter(jobRepository, remoteRanges))
 			.outputChannel(sendRequests)
 			.pollInterval(POLL_MILLIS)
 			.listener(partitionWatch)

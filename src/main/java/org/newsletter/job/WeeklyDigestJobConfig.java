@@ -2,9 +2,11 @@ package org.newsletter.job;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -85,6 +87,9 @@ public class WeeklyDigestJobConfig {
 	private static final String MIN_ID = "minId";
 
 	private static final String MAX_ID = "maxId";
+
+	/** The send step's context key (followed by the grid size) of the ids its ranges are split at. */
+	private static final String SPLITS = "splits.";
 
 	private static final String PENDING_READER = "pendingSubscribers";
 
@@ -189,6 +194,7 @@ public class WeeklyDigestJobConfig {
 		executor.setConcurrencyLimit(connections);
 		executor.setTaskDecorator(new JobScopeCarrier()); // the partitions read the job-scoped RunIssue
 		return new StepBuilder(SEND_STEP, jobRepository).partitioner(SEND_WORKER_STEP, subscriberRanges)
+			.splitter(sendSplitter(jobRepository, subscriberRanges))
 			.step(sendWorkerStep)
 			.gridSize(connections)
 			.taskExecutor(executor)
@@ -196,16 +202,25 @@ public class WeeklyDigestJobConfig {
 			.build();
 	}
 
+	/** Spring Batch's splitter, which also gives back its range to a partition a crash left without. */
+	static PlannedSplitter sendSplitter(JobRepository jobRepository, Partitioner ranges) {
+		return new PlannedSplitter(jobRepository, SEND_WORKER_STEP, ranges, MAX_ID);
+	}
+
 	/**
 	 * Splits the active subscribers into id ranges of about the same size; the first range
 	 * starts at 0 and the last is open-ended, so whoever subscribes before a restart is covered.
-	 * Also tells the report how many messages the step has to send and where they go.
+	 * The split points are chosen once per run and saved in the send step's context before any
+	 * partition exists (a restart carries that context over): every start of the run, restarts
+	 * after a crash in the middle of creating the partitions included, has the same ranges, so
+	 * none is left out or shifted over ids another range had. Also tells the report how many
+	 * messages the step has to send and where they go.
 	 */
 	@Bean
 	@StepScope
 	Partitioner subscriberRanges(@Value("#{stepExecution}") StepExecution step, SubscriberRepository subscribers,
 			RunIssue runIssue, DeliveryRepository deliveries, MessageSenders senders,
-			NewsletterProperties properties, DataSource dataSource) {
+			NewsletterProperties properties, DataSource dataSource, JobRepository jobRepository) {
 		Issue issue = runIssue.issue();
 		long pending = deliveries.countPending(issue.id());
 		step.getExecutionContext().putLong(RunReport.PENDING, pending);
@@ -216,7 +231,7 @@ public class WeeklyDigestJobConfig {
 				DigestParameters.of(step.getJobParameters()).outbox() || !senders.smtpConfigured()
 						? "the outbox folder " + senders.outbox(issue.id()) : "SMTP");
 		return gridSize -> {
-			List<Long> splits = subscribers.activeIdSplits(gridSize);
+			List<Long> splits = plannedSplits(step, gridSize, subscribers, jobRepository);
 			Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
 			for (int i = 0; i < gridSize; i++) {
 				long min = i == 0 ? 0 : i <= splits.size() ? splits.get(i - 1) : Long.MAX_VALUE;
@@ -227,6 +242,20 @@ public class WeeklyDigestJobConfig {
 			}
 			return partitions;
 		};
+	}
+
+	private static List<Long> plannedSplits(StepExecution step, int gridSize, SubscriberRepository subscribers,
+			JobRepository jobRepository) {
+		ExecutionContext context = step.getExecutionContext();
+		String key = SPLITS + gridSize;
+		if (context.containsKey(key)) {
+			String saved = context.getString(key);
+			return saved.isEmpty() ? List.of() : Arrays.stream(saved.split(",")).map(Long::valueOf).toList();
+		}
+		List<Long> splits = subscribers.activeIdSplits(gridSize);
+		context.putString(key, splits.stream().map(String::valueOf).collect(Collectors.joining(",")));
+		jobRepository.updateExecutionContext(step);
+		return splits;
 	}
 
 	/**

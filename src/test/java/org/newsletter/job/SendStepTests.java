@@ -100,6 +100,44 @@ class SendStepTests {
 	}
 
 	@Test
+	void aRestartAfterACrashWhileThePartitionsWereBeingCreatedSendsToEveryoneOnce(
+			@Autowired JobRepository jobRepository, @Autowired RunRestart restart) throws Exception {
+		// given: a run whose send deferred everyone (a relay refusing for a while), so nobody has it yet
+		List<String> readers = subscribed("a.split@example.org", "b.split@example.org", "c.split@example.org",
+				"d.split@example.org", "e.split@example.org", "f.split@example.org");
+		bed.smtp().failTemporarily(1_000);
+		JobExecution failed = jobOperatorTestUtils.startJob(DigestJobTestBed.run(CUTOFF));
+		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		bed.smtp().failTemporarily(0);
+		// and its partitions left as a process killed while Spring Batch created them leaves them:
+		// the first created but its context (its id range) not yet saved, the second not created
+		JobExecution stored = jobRepository.getJobExecution(failed.getId());
+		StepExecution first = DigestJobTestBed.step(stored, WeeklyDigestJobConfig.SEND_WORKER_STEP + ":partition0");
+		first.setExecutionContext(new ExecutionContext());
+		jobRepository.updateExecutionContext(first);
+		long second = DigestJobTestBed.step(stored, WeeklyDigestJobConfig.SEND_WORKER_STEP + ":partition1").getId();
+		jdbc.sql("DELETE FROM BATCH_STEP_EXECUTION_CONTEXT WHERE STEP_EXECUTION_ID = ?").param(second).update();
+		jdbc.sql("DELETE FROM BATCH_STEP_EXECUTION WHERE STEP_EXECUTION_ID = ?").param(second).update();
+		// and as many again subscribed since, which would split the ids elsewhere
+		List<String> later = subscribed("g.split@example.org", "h.split@example.org", "i.split@example.org",
+				"j.split@example.org", "k.split@example.org", "l.split@example.org");
+
+		// when
+		JobExecution finished = restart.resume(jobRepository.getJobExecution(failed.getId()));
+
+		// then
+		assertThat(finished.getStatus()).as(finished.getAllFailureExceptions().toString())
+			.isEqualTo(BatchStatus.COMPLETED);
+		for (String reader : concat(readers, later)) {
+			assertThat(bed.smtp().messageIds(reader)).as(reader + " got the issue once").hasSize(1);
+		}
+	}
+
+	private static List<String> concat(List<String> first, List<String> second) {
+		return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+	}
+
+	@Test
 	void aPermanentRefusalFailsThatDeliveryOnlyAndTheOthersAreSent() throws Exception {
 		// given
 		List<String> readers = subscribed("ada.5xx@example.org", "ben.5xx@example.org", "cy.5xx@example.org");
