@@ -31,6 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -131,7 +133,7 @@ class AdminPageEndToEndTests {
 		screenshot("admin-failed-375.png");
 
 		e2e.startSmtp();
-		browser.findElement(By.cssSelector("#verdict button[type=submit]")).click();
+		submit(By.cssSelector("#verdict button[type=submit]"));
 		await(() -> {
 			if (!text("#verdict .headline").equals("Issue #1 went out")) {
 				browser.navigate().refresh();
@@ -297,7 +299,7 @@ class AdminPageEndToEndTests {
 	private static void signIn(String password) {
 		browser.findElement(By.name("username")).sendKeys("admin");
 		browser.findElement(By.name("password")).sendKeys(password);
-		browser.findElement(By.cssSelector("form button[type=submit]")).click();
+		submit(By.cssSelector("form button[type=submit]"));
 	}
 
 	private static void preview(String address) {
@@ -306,7 +308,20 @@ class AdminPageEndToEndTests {
 		// the field's own type=email check is the browser's; the server's is what is tested here
 		browser.executeScript("arguments[0].type = 'text'", field);
 		field.sendKeys(address);
-		browser.findElement(By.cssSelector("form[action$='/preview'] button")).click();
+		submit(By.cssSelector("form[action$='/preview'] button"));
+	}
+
+	/**
+	 * Clicks a form's button and waits until the page its answer leads to has replaced this one:
+	 * the click can return before the browser has left the page, whose elements then go stale
+	 * under the next look-up.
+	 */
+	private static void submit(By button) {
+		WebElement page = browser.findElement(By.tagName("html"));
+		browser.findElement(button).click();
+		var wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+		wait.until(ExpectedConditions.stalenessOf(page));
+		wait.until(driver -> "complete".equals(browser.executeScript("return document.readyState")));
 	}
 
 	private static String text(String selector) {
