@@ -38,7 +38,11 @@ final class Attributes {
 
 	/** {@code stored} with each cell applied: a value sets its attribute, an empty cell removes it. */
 	static String merge(String stored, Map<String, String> cells) {
-		SortedMap<String, String> attributes = decode(stored);
+		return merge(decode(stored), cells);
+	}
+
+	/** The same, on decoded attributes, which it changes. */
+	static String merge(SortedMap<String, String> attributes, Map<String, String> cells) {
 		cells.forEach((key, value) -> {
 			if (value == null || value.isBlank()) {
 				attributes.remove(key);
@@ -48,6 +52,18 @@ final class Attributes {
 			}
 		});
 		return encode(attributes);
+	}
+
+	/** Whether applying {@code cells} takes away one of these attributes (an empty cell for it). */
+	static boolean removesOne(SortedMap<String, String> attributes, Map<String, String> cells) {
+		return cells.entrySet()
+			.stream()
+			.anyMatch(cell -> (cell.getValue() == null || cell.getValue().isBlank()) && attributes.containsKey(cell.getKey()));
+	}
+
+	/** The names that applying {@code cells} gives a value to. */
+	static java.util.stream.Stream<String> given(Map<String, String> cells) {
+		return cells.entrySet().stream().filter(cell -> cell.getValue() != null && !cell.getValue().isBlank()).map(Map.Entry::getKey);
 	}
 
 	static String encode(SortedMap<String, String> attributes) {

@@ -6,7 +6,9 @@ import java.io.Writer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -28,18 +30,31 @@ public class CsvExport {
 
 	private final SubscriberRepository subscribers;
 
-	CsvExport(SubscriberRepository subscribers) {
+	private final AttributeNames attributeNames;
+
+	CsvExport(SubscriberRepository subscribers, AttributeNames attributeNames) {
 		this.subscribers = subscribers;
+		this.attributeNames = attributeNames;
 	}
 
-	/** Writes the list to {@code out}; returns how many subscribers it wrote. */
+	/**
+	 * Writes the list to {@code out}; returns how many subscribers it wrote. The header's
+	 * attribute names come from their record ({@link AttributeNames}) when it is exact: the rows
+	 * are then read once. Otherwise every row is read for them first, and the record settled.
+	 * @throws IllegalStateException when a row holds a name the header lacks (a change beside the
+	 *         export); nothing is left out silently, and the next export reads the names from the rows
+	 */
 	public long export(Writer out) {
-		SortedSet<String> attributeNames = new TreeSet<>();
-		subscribers.forEachAttributes(json -> attributeNames.addAll(Attributes.decode(json).keySet()));
+		AttributeNames.Snapshot recorded = attributeNames.snapshot();
+		SortedSet<String> names = recorded.exact() ? recorded.names() : new TreeSet<>();
+		if (!recorded.exact()) {
+			subscribers.forEachAttributes(json -> names.addAll(Attributes.decode(json).keySet()));
+		}
 		List<String> header = new ArrayList<>(List.of(CsvRowReader.EMAIL, CsvRowReader.NAME, CsvRowReader.STATUS));
 		header.addAll(CsvRowReader.EXPORT_ONLY);
-		header.addAll(attributeNames);
+		header.addAll(names);
 		long[] count = { 0 };
+		Set<String> held = new HashSet<>();
 		Times times = new Times();
 		try {
 			CSVPrinter printer = CSVFormat.RFC4180.print(out);
@@ -53,7 +68,14 @@ public class CsvExport {
 				cells.add(times.text(s.updated()));
 				cells.add(times.text(s.unsubscribedAt()));
 				SortedMap<String, String> attributes = Attributes.decode(s.attributes());
-				attributeNames.forEach(name -> cells.add(attributes.get(name)));
+				if (recorded.exact() && !names.containsAll(attributes.keySet())) {
+					attributeNames.markInexact();
+					throw new IllegalStateException("subscriber " + s.email() + " has an attribute the export's header lacks ("
+							+ attributes.keySet().stream().filter(name -> !names.contains(name)).findFirst().orElseThrow()
+							+ "), written while the export ran; run the export again");
+				}
+				held.addAll(attributes.keySet());
+				names.forEach(name -> cells.add(attributes.get(name)));
 				try {
 					printer.printRecord(cells.stream().map(c -> c == null ? "" : SpreadsheetCells.neutralise(c)));
 				}
@@ -66,6 +88,13 @@ public class CsvExport {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+		if (!recorded.exact()) {
+			attributeNames.settle(recorded, names);
+		}
+		else if (!held.containsAll(names)) {
+			// a name nobody holds any more (its column was empty): the next export reads the names from the rows
+			attributeNames.markInexact();
 		}
 		return count[0];
 	}

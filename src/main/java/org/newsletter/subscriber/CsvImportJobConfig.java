@@ -94,10 +94,10 @@ class CsvImportJobConfig {
 	@Bean
 	@StepScope
 	ImportLineWriter importLineWriter(@Value("#{stepExecution}") StepExecution step, SubscriberRepository subscribers,
-			ImportLineRepository lines, Clock clock, ForgottenAddresses forgotten) {
+			ImportLineRepository lines, Clock clock, ForgottenAddresses forgotten, AttributeNames attributeNames) {
 		JobParameters parameters = step.getJobParameters();
 		return new ImportLineWriter(subscribers, lines, clock, importId(step), flag(parameters, DRY_RUN),
-				flag(parameters, RESUBSCRIBE), forgotten, flag(parameters, FORGET));
+				flag(parameters, RESUBSCRIBE), forgotten, flag(parameters, FORGET), attributeNames);
 	}
 
 	@Bean

@@ -70,13 +70,16 @@ public class ForgottenAddresses {
 
 	/** Forgets the address with this key in the caller's transaction. */
 	Forgotten forgetInTransaction(String key, Instant now) {
-		Optional<Map.Entry<Long, String>> row = jdbc.sql("SELECT id, email FROM subscriber WHERE email_key = ?")
+		Optional<Map.Entry<Long, Boolean>> row = jdbc.sql("SELECT id, attributes FROM subscriber WHERE email_key = ?")
 			.param(key)
-			.query((rs, n) -> Map.entry(rs.getLong(1), rs.getString(2)))
+			.query((rs, n) -> Map.entry(rs.getLong(1), rs.getString(2) != null))
 			.optional();
 		int deliveries = 0;
 		if (row.isPresent()) {
 			long id = row.get().getKey();
+			if (row.get().getValue()) {
+				AttributeNames.markInexact(jdbc);
+			}
 			deliveries = jdbc.sql("UPDATE delivery SET smtp_reply = NULL WHERE subscriber_id = ?").param(id).update();
 			jdbc.sql("DELETE FROM subscriber WHERE id = ?").param(id).update();
 		}

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -51,8 +52,12 @@ class ImportLineWriter implements ItemStreamWriter<ImportLine> {
 
 	private final boolean forget;
 
+	private final AttributeNames attributeNames;
+
 	ImportLineWriter(SubscriberRepository subscribers, ImportLineRepository lines, Clock clock, long importId,
-			boolean dryRun, boolean resubscribe, ForgottenAddresses forgotten, boolean forget) {
+			boolean dryRun, boolean resubscribe, ForgottenAddresses forgotten, boolean forget,
+			AttributeNames attributeNames) {
+		this.attributeNames = attributeNames;
 		this.forgotten = forgotten;
 		this.forget = forget;
 		this.subscribers = subscribers;
@@ -86,6 +91,8 @@ class ImportLineWriter implements ItemStreamWriter<ImportLine> {
 			earlier.putAll(lines.linesOf(importId, keys));
 		}
 		Set<String> suppressed = forgotten.among(keys);
+		Set<String> namesGiven = new TreeSet<>();
+		boolean nameRemoved = false;
 		List<String> resubscribed = new ArrayList<>();
 		List<SubscriberRepository.Merge> merges = new ArrayList<>(chunk.size());
 		List<ImportLineRepository.Outcome> outcomes = new ArrayList<>(chunk.size());
@@ -112,6 +119,10 @@ class ImportLineWriter implements ItemStreamWriter<ImportLine> {
 			try {
 				var merge = SubscriberRepository.plan(line, stored.get(key), resubscribe);
 				merges.add(merge);
+				if (merge.change() != SubscriberRepository.Change.UNCHANGED) {
+					Attributes.given(line.attributes()).forEach(namesGiven::add);
+					nameRemoved |= merge.removesName();
+				}
 				earlier.put(key, line.line());
 				if (dryRun) {
 					outcomes.add(new ImportLineRepository.Outcome(line.line(), key, key, merge.change().outcome(), null, null));
@@ -123,6 +134,10 @@ class ImportLineWriter implements ItemStreamWriter<ImportLine> {
 		}
 		if (!dryRun) {
 			subscribers.apply(merges, clock.instant(), importId);
+			attributeNames.held(namesGiven);
+			if (nameRemoved) {
+				attributeNames.markInexact();
+			}
 			forgotten.remove(resubscribed);
 		}
 		lines.record(importId, outcomes);

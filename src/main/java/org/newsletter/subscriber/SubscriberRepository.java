@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -239,9 +240,11 @@ public class SubscriberRepository {
 	 * What merging one line into the list does.
 	 *
 	 * @param current the stored subscriber, {@code null} for a new address
+	 * @param removesName whether it empties an attribute the subscriber had (which may have been
+	 *        the last holder of that name: {@link AttributeNames})
 	 */
 	record Merge(Change change, Stored current, String email, String key, String name, String status,
-			String attributes, long line) {
+			String attributes, long line, boolean removesName) {
 	}
 
 	/** The stored subscribers with these address keys, by key. */
@@ -279,7 +282,7 @@ public class SubscriberRepository {
 		if (current == null) {
 			String status = line.status() == null ? Subscriber.ACTIVE : line.status();
 			return new Merge(Change.ADDED, null, line.email(), line.key(), line.name(), status,
-					fitting(Attributes.merge(null, line.attributes())), line.line());
+					fitting(Attributes.merge((String) null, line.attributes())), line.line(), false);
 		}
 		String status = current.status();
 		if (Subscriber.UNSUBSCRIBED.equals(line.status()) || Subscriber.BOUNCED.equals(line.status())
@@ -288,11 +291,13 @@ public class SubscriberRepository {
 			status = line.status();
 		}
 		String name = line.name() == null ? current.name() : line.name();
-		String attributes = fitting(Attributes.merge(current.attributes(), line.attributes()));
+		SortedMap<String, String> stored = Attributes.decode(current.attributes());
+		boolean removesName = Attributes.removesOne(stored, line.attributes());
+		String attributes = fitting(Attributes.merge(stored, line.attributes()));
 		boolean same = line.email().equals(current.email()) && Objects.equals(name, current.name())
 				&& status.equals(current.status()) && Objects.equals(attributes, current.attributes());
 		return new Merge(same ? Change.UNCHANGED : Change.UPDATED, current, line.email(), line.key(), name, status,
-				attributes, line.line());
+				attributes, line.line(), removesName);
 	}
 
 	/**
@@ -411,6 +416,12 @@ public class SubscriberRepository {
 	public int deletePending(Collection<Long> ids) {
 		if (ids.isEmpty()) {
 			return 0;
+		}
+		if (jdbc.sql("SELECT COUNT(*) FROM subscriber WHERE status = 'pending' AND attributes IS NOT NULL AND id IN (:ids)")
+			.param("ids", ids)
+			.query(Integer.class)
+			.single() > 0) {
+			AttributeNames.markInexact(jdbc);
 		}
 		return jdbc.sql("DELETE FROM subscriber WHERE status = 'pending' AND id IN (:ids)").param("ids", ids).update();
 	}

@@ -94,6 +94,59 @@ class SubscriberCsvTests {
 	}
 
 	@Test
+	void theExportsAttributeColumnsAreTheNamesHeldNowAndNoneHeldIsLeftOut() throws Exception {
+		// given: two attributes, plan held by one subscriber only
+		assertThat(cli.run("subscribers", "import", write("list.csv", """
+				email,company,plan
+				ada@example.org,Engines,pro
+				grace@example.org,Navy,
+				""").toString()).exitCode()).isZero();
+		assertThat(header()).endsWith(",unsubscribed_at,company,plan");
+
+		// when: plan's only holder loses it (an empty cell), then a new name comes
+		assertThat(cli.run("subscribers", "import", write("no-plan.csv", "email,plan\nada@example.org,\n").toString())
+			.exitCode()).isZero();
+		String afterRemoval = header();
+		String again = header();
+		assertThat(cli.run("subscribers", "import", write("city.csv", "email,city\ngrace@example.org,Arlington\n")
+			.toString()).exitCode()).isZero();
+		String withCity = header();
+		assertThat(cli.run("subscribers", "forget", "grace@example.org").exitCode()).isZero();
+		String afterForgetting = header();
+
+		// then: each export has a column for each name held then, and only those
+		assertThat(afterRemoval).endsWith(",unsubscribed_at,company");
+		assertThat(again).isEqualTo(afterRemoval);
+		assertThat(withCity).endsWith(",unsubscribed_at,city,company");
+		assertThat(afterForgetting).endsWith(",unsubscribed_at,company");
+
+		// and a name written behind the record's back fails the export rather than missing from it
+		database("DELETE FROM subscriber_attribute_name WHERE name = 'company'");
+		var failed = cli.run("subscribers", "export", "-");
+		assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+		assertThat(failed.err()).contains("ada@example.org").contains("company").contains("run the export again");
+		assertThat(header()).as("the next export reads the names from the rows").endsWith(",unsubscribed_at,company");
+		assertThat(header()).endsWith(",unsubscribed_at,company");
+	}
+
+	/** The header line of an export to standard output. */
+	private String header() {
+		var result = cli.run("subscribers", "export", "-");
+		assertThat(result.exitCode()).as(result.toString()).isZero();
+		return result.out().lines().findFirst().orElseThrow();
+	}
+
+	/** Runs one statement on the data directory's database, as an operator with its password could. */
+	private void database(String statement) throws Exception {
+		String url = "jdbc:hsqldb:file:" + dataDir.resolve("db/newsletter") + ";hsqldb.lock_file=false;shutdown=true";
+		String password = Files.readString(dataDir.resolve("db/newsletter.password")).strip();
+		try (var connection = java.sql.DriverManager.getConnection(url, "SA", password);
+				var sql = connection.createStatement()) {
+			sql.execute(statement);
+		}
+	}
+
+	@Test
 	void replaceUnsubscribesWhoeverTheFileDoesNotNameAndKeepsTheirHistory() throws Exception {
 		cli.run("subscribers", "import", fixture("good.csv"));
 		Path smaller = write("smaller.csv", """
