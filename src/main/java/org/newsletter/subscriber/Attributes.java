@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 /**
  * A subscriber's extra CSV columns (company, city, …), stored as one JSON object with its
@@ -21,6 +22,9 @@ final class Attributes {
 	private static final TypeReference<TreeMap<String, String>> MAP = new TypeReference<>() {
 	};
 
+	/** The type resolved once: resolving it at each call was a third of decoding a row's attributes (JFR, export). */
+	private static final ObjectReader READER = JSON.readerFor(MAP);
+
 	private Attributes() {
 	}
 
@@ -29,7 +33,7 @@ final class Attributes {
 			return new TreeMap<>();
 		}
 		try {
-			return JSON.readValue(json, MAP);
+			return READER.readValue(json);
 		}
 		catch (JsonProcessingException ex) {
 			throw new IllegalStateException("stored attributes are not a JSON object: " + ex.getOriginalMessage(), ex);
