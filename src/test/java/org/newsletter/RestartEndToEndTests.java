@@ -72,6 +72,11 @@ class RestartEndToEndTests {
 		assertThat(perRecipient).hasSize(SUBSCRIBERS - 1).allSatisfy((address, count) -> assertThat(count).isOne());
 		assertThat(perRecipient).doesNotContainKey("reader20@example.org");
 		assertThat(cli().run("restart", "1").exitCode()).as("restarting a completed run").isEqualTo(3);
+		for (String command : List.of("restart", "status")) {
+			var unknown = cli().run(command, "999");
+			assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(2);
+			assertThat(unknown.err()).startsWith("newsletter: there is no execution 999");
+		}
 	}
 
 	@Test

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.newsletter.delivery.DeliveryRepository;
 import org.newsletter.issue.IssueRepository;
+import org.newsletter.job.DigestRuns;
 import org.newsletter.job.RunReport;
 import org.newsletter.job.WeeklyDigestJobConfig;
 import picocli.CommandLine.Command;
@@ -46,8 +47,11 @@ class StatusCommand implements Callable<Integer> {
 
 	private final DeliveryRepository deliveries;
 
-	StatusCommand(JobRepository jobRepository, IssueRepository issues, DeliveryRepository deliveries) {
+	private final DigestRuns runs;
+
+	StatusCommand(JobRepository jobRepository, IssueRepository issues, DeliveryRepository deliveries, DigestRuns runs) {
 		this.jobRepository = jobRepository;
+		this.runs = runs;
 		this.issues = issues;
 		this.deliveries = deliveries;
 	}
@@ -74,7 +78,7 @@ class StatusCommand implements Callable<Integer> {
 	}
 
 	private int detail(PrintWriter out) {
-		JobExecution execution = jobRepository.getJobExecution(executionId);
+		JobExecution execution = runs.execution(executionId).orElse(null);
 		if (execution == null) {
 			throw new org.newsletter.config.BadInputException("there is no execution " + executionId);
 		}

@@ -2,11 +2,13 @@ package org.newsletter.job;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,6 +22,19 @@ public class DigestRuns {
 
 	DigestRuns(JobRepository jobRepository) {
 		this.jobRepository = jobRepository;
+	}
+
+	/**
+	 * Execution {@code id}, if there is one (Spring Batch 6's repository throws for an unknown id
+	 * where it used to answer null).
+	 */
+	public Optional<JobExecution> execution(long id) {
+		try {
+			return Optional.ofNullable(jobRepository.getJobExecution(id));
+		}
+		catch (EmptyResultDataAccessException ex) {
+			return Optional.empty();
+		}
 	}
 
 	/** The latest execution of each of the {@code count} newest runs, newest first. */

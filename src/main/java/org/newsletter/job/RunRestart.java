@@ -10,7 +10,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -76,7 +75,7 @@ public class RunRestart {
 	 * @throws BadInputException when there is no such execution
 	 */
 	public Plan plan(Long executionId) {
-		Optional<JobExecution> found = executionId != null ? execution(executionId) : runs.unfinished().stream().findFirst();
+		Optional<JobExecution> found = executionId != null ? runs.execution(executionId) : runs.unfinished().stream().findFirst();
 		if (found.isEmpty()) {
 			if (executionId != null) {
 				throw new BadInputException("there is no execution " + executionId + " (see ./newsletter status)");
@@ -136,15 +135,6 @@ public class RunRestart {
 	}
 
 	/** Spring Batch 6's JDBC job repository throws, rather than answer null, for an id it does not have. */
-	private Optional<JobExecution> execution(long id) {
-		try {
-			return Optional.ofNullable(jobRepository.getJobExecution(id));
-		}
-		catch (EmptyResultDataAccessException ex) {
-			return Optional.empty();
-		}
-	}
-
 	/** The newest execution of the same instance: restarting an old failed one means restarting the issue. */
 	private JobExecution latestOfInstance(JobExecution execution) {
 		JobExecution last = jobRepository.getLastJobExecution(execution.getJobInstance());
