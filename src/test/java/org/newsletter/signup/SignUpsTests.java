@@ -8,13 +8,12 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 
-import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.newsletter.MemoryDatabase;
 import org.newsletter.config.NewsletterProperties;
-import org.newsletter.config.StorageFailures;
 import org.newsletter.config.TestProperties;
 import org.newsletter.subscriber.ForgottenAddresses;
 import org.newsletter.subscriber.Subscriber;
@@ -28,12 +27,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
-import org.springframework.transaction.PlatformTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -268,32 +262,9 @@ class SignUpsTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@Import({ UnsubscribeLinks.class, ForgottenAddresses.class, SignUps.class, SignUpRepository.class, ConfirmTokens.class })
+	@Import({ MemoryDatabase.class, UnsubscribeLinks.class, ForgottenAddresses.class, SignUps.class, SignUpRepository.class,
+			ConfirmTokens.class })
 	static class Database {
-
-		@Bean
-		DataSource dataSource() {
-			var dataSource = new SimpleDriverDataSource(new org.hsqldb.jdbc.JDBCDriver(),
-					"jdbc:hsqldb:mem:sign-ups-" + UUID.randomUUID(), "SA", "");
-			StorageFailures.allowInHsqldb(); // V10's storage_failure() is a Java routine
-			Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/hsqldb").load().migrate();
-			return dataSource;
-		}
-
-		@Bean
-		JdbcClient jdbcClient(DataSource dataSource) {
-			return JdbcClient.create(dataSource);
-		}
-
-		@Bean
-		PlatformTransactionManager transactionManager(DataSource dataSource) {
-			return new DataSourceTransactionManager(dataSource);
-		}
-
-		@Bean
-		SubscriberRepository subscriberRepository(JdbcClient jdbc, DataSource dataSource) {
-			return new SubscriberRepository(jdbc, new JdbcTemplate(dataSource));
-		}
 
 		@Bean
 		NewsletterProperties newsletterProperties() {

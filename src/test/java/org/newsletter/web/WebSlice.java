@@ -8,13 +8,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 
-import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import org.newsletter.MemoryDatabase;
 import org.newsletter.config.NewsletterProperties;
-import org.newsletter.config.StorageFailures;
 import org.newsletter.config.TestProperties;
 import org.newsletter.delivery.DkimSigner;
 import org.newsletter.delivery.MessageSenders;
@@ -33,14 +32,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.stereotype.Component;
 import org.springframework.stereotype.Repository;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -54,7 +48,8 @@ import org.springframework.util.FileSystemUtils;
  * that changes the list uses subscribers of its own.
  */
 @TestConfiguration(proxyBeanMethods = false)
-@Import({ UnsubscribeLinks.class, ForgottenAddresses.class, MessageSenders.class, DkimSigner.class, ClientRateLimit.class })
+@Import({ MemoryDatabase.class, UnsubscribeLinks.class, ForgottenAddresses.class, MessageSenders.class, DkimSigner.class,
+		ClientRateLimit.class })
 @ComponentScan(basePackageClasses = SignUps.class, useDefaultFilters = false,
 		includeFilters = @ComponentScan.Filter({ Component.class, Repository.class }),
 		excludeFilters = @ComponentScan.Filter(Configuration.class))
@@ -91,30 +86,6 @@ class WebSlice {
 	NewsletterProperties newsletterProperties(DataDir dataDir) {
 		return TestProperties.of(Map.of("newsletter.data-dir", dataDir.path().toString(), "newsletter.title", TITLE,
 				"newsletter.unsubscribe-secret", "web-tests-secret"));
-	}
-
-	@Bean
-	DataSource dataSource() {
-		var dataSource = new SimpleDriverDataSource(new org.hsqldb.jdbc.JDBCDriver(),
-				"jdbc:hsqldb:mem:web-" + UUID.randomUUID(), "SA", "");
-		StorageFailures.allowInHsqldb(); // V10's storage_failure() is a Java routine
-		Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/hsqldb").load().migrate();
-		return dataSource;
-	}
-
-	@Bean
-	JdbcClient jdbcClient(DataSource dataSource) {
-		return JdbcClient.create(dataSource);
-	}
-
-	@Bean
-	PlatformTransactionManager transactionManager(DataSource dataSource) {
-		return new DataSourceTransactionManager(dataSource);
-	}
-
-	@Bean
-	SubscriberRepository subscriberRepository(JdbcClient jdbc, DataSource dataSource) {
-		return new SubscriberRepository(jdbc, new JdbcTemplate(dataSource));
 	}
 
 	@Bean
