@@ -48,8 +48,7 @@ class PostgresEndToEndTests {
 
 	@BeforeAll
 	static void startPostgres() throws Exception {
-		missing = PostgresServer.missing().map(reason -> MachineTools.missing(PostgresEndToEndTests.class, reason))
-			.orElse(null);
+		missing = PostgresServer.missingFor(PostgresEndToEndTests.class);
 		if (missing == null) {
 			postgres = PostgresServer.start();
 		}
@@ -65,11 +64,8 @@ class PostgresEndToEndTests {
 	@BeforeEach
 	void start(TestInfo test) throws Exception {
 		Assumptions.assumeTrue(missing == null, missing);
-		databaseUrl = postgres.createDatabase(test.getTestMethod().orElseThrow().getName().toLowerCase());
+		databaseUrl = postgres.useNewDatabase(e2e.cli(), test.getTestMethod().orElseThrow().getName().toLowerCase());
 		e2e.writePlanetFeedList();
-		e2e.cli().with("spring.datasource.url", databaseUrl)
-			.with("spring.datasource.username", PostgresServer.USER)
-			.with("spring.datasource.password", PostgresServer.PASSWORD);
 	}
 
 	@Test

@@ -65,6 +65,14 @@ final class PostgresServer implements AutoCloseable {
 		return Optional.empty();
 	}
 
+	/**
+	 * The line saying what this machine lacks to run {@code test}'s cluster ({@link MachineTools}:
+	 * it fails the test instead when every test must run), or null when it has it.
+	 */
+	static String missingFor(Class<?> test) {
+		return missing().map(reason -> MachineTools.missing(test, reason)).orElse(null);
+	}
+
 	/** Creates and starts a new cluster; see {@link #missing()} first. */
 	static PostgresServer start() throws IOException, SQLException, InterruptedException {
 		Path log = Files.createTempFile("newsletter-pg", ".log");
@@ -142,6 +150,13 @@ final class PostgresServer implements AutoCloseable {
 			statement.execute("CREATE DATABASE " + name);
 		}
 		return url(name);
+	}
+
+	/** Creates database {@code name} and points {@code cli}'s data source at it; returns its JDBC URL. */
+	String useNewDatabase(Cli cli, String name) throws SQLException {
+		String url = createDatabase(name);
+		cli.with("spring.datasource.url", url).with("spring.datasource.username", USER).with("spring.datasource.password", PASSWORD);
+		return url;
 	}
 
 	/** The single number that {@code query} returns from the database at {@code url}. */

@@ -63,8 +63,7 @@ class RemoteSendEndToEndTests {
 
 	@BeforeAll
 	static void startPostgres() throws Exception {
-		missing = PostgresServer.missing().map(reason -> MachineTools.missing(RemoteSendEndToEndTests.class, reason))
-			.orElse(null);
+		missing = PostgresServer.missingFor(RemoteSendEndToEndTests.class);
 		if (missing == null) {
 			postgres = PostgresServer.start();
 		}
@@ -80,10 +79,7 @@ class RemoteSendEndToEndTests {
 	@BeforeEach
 	void database(TestInfo test) throws Exception {
 		Assumptions.assumeTrue(missing == null, missing);
-		databaseUrl = postgres.createDatabase(test.getTestMethod().orElseThrow().getName().toLowerCase());
-		e2e.cli().with("spring.datasource.url", databaseUrl)
-			.with("spring.datasource.username", PostgresServer.USER)
-			.with("spring.datasource.password", PostgresServer.PASSWORD);
+		databaseUrl = postgres.useNewDatabase(e2e.cli(), test.getTestMethod().orElseThrow().getName().toLowerCase());
 	}
 
 	@AfterEach

@@ -181,12 +181,10 @@ class SignUpEndToEndTests {
 
 	@Test
 	void onPostgresqlASignUpIsMailedOnceConfirmedOnceAndAnUnconfirmedOneIsPurged() throws Exception {
-		String missing = PostgresServer.missing().map(reason -> MachineTools.missing(getClass(), reason)).orElse(null);
+		String missing = PostgresServer.missingFor(getClass());
 		Assumptions.assumeTrue(missing == null, missing);
 		try (var postgres = PostgresServer.start()) {
-			e2e.cli().with("spring.datasource.url", postgres.createDatabase("sign_up"))
-				.with("spring.datasource.username", PostgresServer.USER)
-				.with("spring.datasource.password", PostgresServer.PASSWORD);
+			postgres.useNewDatabase(e2e.cli(), "sign_up");
 			var service = serve("--newsletter.confirm.expiry=20s", "--newsletter.confirm.purge-every=2s");
 			URI base = baseUrl(service);
 			post(base.resolve("subscribe"), "email=grace%40example.org&name=Grace", client());
