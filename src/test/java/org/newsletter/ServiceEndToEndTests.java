@@ -166,7 +166,9 @@ class ServiceEndToEndTests {
 				var response = http.send(post, HttpResponse.BodyHandlers.discarding());
 				long millis = (System.nanoTime() - began) / 1_000_000;
 				assertThat(response.statusCode()).isEqualTo(200);
-				assertThat(millis).as("one-click POST answered during the send").isLessThan(1000);
+				// the send of 20,000 at 1,500/s lasts some 13 s: a POST queued behind it would take seconds;
+				// 2 s leaves room for a loaded CI machine's pauses (1 s was seen close to its bound)
+				assertThat(millis).as("one-click POST answered during the send").isLessThan(2000);
 				answeredAt.put(address(id), smtp.delivered().size());
 			}
 			assertThat(smtp.delivered().size()).as("the POSTs came during the send").isLessThan(count - 2_000);
