@@ -207,16 +207,39 @@ class DataDirEndToEndTests {
 
 		var broken = cli.with("spring.config.additional-location", "optional:file:" + yaml).run("status");
 
-		assertThat(broken.exitCode()).as(broken.toString()).isEqualTo(1);
+		assertThat(broken.exitCode()).as(broken.toString()).isEqualTo(2);
 		assertThat(broken.err().lines()).containsExactly(
 				"newsletter: " + yaml + " line 4, column 11: not valid YAML: expected ',' or ']', but got :");
+	}
+
+	@Test
+	void aBadSettingIsNamedWithItsValueAndWhereItWasSetAndIsBadUsage() throws IOException {
+		var notANumber = cli.with("newsletter.send.rate-limit", "fast").run("status");
+		assertThat(notANumber.exitCode()).as(notANumber.toString()).isEqualTo(2);
+		assertThat(notANumber.err().lines()).containsExactly("newsletter: bad setting newsletter.send.rate-limit = \"fast\""
+				+ " (on the command line): not a valid double (For input string: \"fast\")");
+
+		Path yaml = work.resolve("settings.yml");
+		Files.writeString(yaml, "newsletter:\n  title: Weekly\n  send:\n    chunk-size: 0\n");
+		var outOfRange = new Cli(dataDir).with("spring.config.additional-location", "optional:file:" + yaml).run("status");
+		assertThat(outOfRange.exitCode()).as(outOfRange.toString()).isEqualTo(2);
+		assertThat(outOfRange.err().lines()).containsExactly("newsletter: bad setting newsletter.send.chunk-size = \"0\" ("
+				+ yaml + " line 4): must be greater than or equal to 1");
+
+		var sender = new Cli(dataDir).with("newsletter.from", "Weekly <news at example.org>").run("status");
+		assertThat(sender.exitCode()).as(sender.toString()).isEqualTo(2);
+		assertThat(sender.err().lines()).singleElement().asString()
+			.startsWith("newsletter: bad setting: newsletter.from must be an email address")
+			.contains("'Weekly <news at example.org>' is not");
+
+		assertThat(new Cli(dataDir).with("newsletter.from", "Weekly <news@example.org>").run("status").exitCode()).isZero();
 	}
 
 	@Test
 	void aBaseUrlThatIsNotAnAbsoluteHttpUrlIsRefusedAtStart() {
 		var refused = cli.with("newsletter.base-url", "not a url at all").run("status");
 
-		assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+		assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
 		assertThat(refused.err().lines()).hasSize(1);
 		assertThat(refused.err()).contains("newsletter.base-url must be the absolute http(s) address").contains("'not a url at all'");
 		assertThat(cli.with("newsletter.base-url", "https://news.example.org/weekly").run("status").exitCode()).isZero();

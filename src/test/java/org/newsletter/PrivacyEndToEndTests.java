@@ -146,7 +146,7 @@ class PrivacyEndToEndTests {
 
 		var refused = cli.run("subscribers", "list");
 
-		assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+		assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
 		assertThat(refused.err().lines().toList()).as(refused.toString()).singleElement().asString()
 			.contains(secret.toString(), "(rw-r--r--)", "forge unsubscribe links")
 			.endsWith("chmod 600 " + secret);
@@ -157,7 +157,7 @@ class PrivacyEndToEndTests {
 		Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
 		var dkim = withSmtp(cli).with("newsletter.dkim.private-key", key).run("run", CUTOFF);
 
-		assertThat(dkim.exitCode()).as(dkim.toString()).isEqualTo(1);
+		assertThat(dkim.exitCode()).as(dkim.toString()).isEqualTo(2);
 		assertThat(dkim.err().lines().toList()).as(dkim.toString()).singleElement().asString()
 			.contains(key.toString(), "(rw-r--r--)").endsWith("chmod 600 " + key);
 		assertThat(smtp.getReceivedMessages()).isEmpty();

@@ -182,7 +182,7 @@ class RemoteSendEndToEndTests {
 		var worker = new Cli(dataDir).run("worker");
 
 		for (var refused : List.of(status, worker)) {
-			assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+			assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
 			assertThat(refused.err().lines().toList()).as(refused.toString()).singleElement().asString()
 				.contains("newsletter.send.remote=true (and ./newsletter worker) needs PostgreSQL")
 				.contains("HSQL Database Engine");

@@ -161,9 +161,10 @@ public final class Launcher {
 						+ ": it is in use" : "the address of --bind: " + bind.getMessage()));
 				return ExitCodes.BAD_INPUT;
 			}
-			err.println("newsletter: " + StartFailures.oneLine(ex,
-					lock.dataDir() != null ? lock.dataDir() : Path.of("data"), StartFailures.configFiles(springArgs)));
-			return ExitCodes.FAILED;
+			var failure = StartFailures.of(ex, lock.dataDir() != null ? lock.dataDir() : Path.of("data"),
+					StartFailures.configFiles(springArgs));
+			err.println("newsletter: " + failure.line());
+			return failure.exitCode();
 		}
 	}
 

@@ -6,17 +6,37 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.newsletter.config.BadInputException;
 import org.newsletter.config.Failures;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.context.properties.bind.validation.ValidationErrors;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.PropertySourceOrigin;
+import org.springframework.boot.origin.TextResourceOrigin;
+import org.springframework.core.convert.ConversionException;
+import org.springframework.core.io.Resource;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * The one line for a program that could not start: a configuration file that is not YAML
- * (named, with line and column, where snakeyaml's own message says {@code 'reader'}), a
- * database whose files cannot be opened, or else the innermost message.
+ * The one line and exit code for a program that could not start. The operator's input exits
+ * {@link ExitCodes#BAD_INPUT 2}: a configuration file that is not YAML (named, with line and
+ * column, where snakeyaml's own message says {@code 'reader'}), a setting that cannot be read or
+ * is out of range (named, with its value and where it was set, where Spring Boot's message names
+ * neither), or a {@link BadInputException}. A database whose files cannot be opened, or anything
+ * else, exits 1 with the innermost message.
  */
 final class StartFailures {
+
+	/** What to print after {@code newsletter: } and the exit code. */
+	record StartFailure(String line, int exitCode) {
+	}
 
 	/** The configuration files read from the working directory (Launcher, Spring Boot's defaults). */
 	private static final List<Path> CONFIG_FILES = Stream.of("batch-config", ".", "config")
@@ -30,17 +50,106 @@ final class StartFailures {
 	 * @param configFiles configuration files named on the command line
 	 *     ({@code spring.config.location}, {@code spring.config.additional-location})
 	 */
-	static String oneLine(Throwable ex, Path dataDir, List<Path> configFiles) {
+	static StartFailure of(Throwable ex, Path dataDir, List<Path> configFiles) {
 		String yaml = yamlError(ex, configFiles);
 		if (yaml != null) {
-			return yaml;
+			return new StartFailure(yaml, ExitCodes.BAD_INPUT);
+		}
+		String setting = settingError(ex);
+		if (setting != null) {
+			return new StartFailure(setting, ExitCodes.BAD_INPUT);
+		}
+		BadInputException badInput = Failures.find(ex, BadInputException.class);
+		if (badInput != null) {
+			return new StartFailure(Failures.oneLine(badInput), ExitCodes.BAD_INPUT);
 		}
 		if (isDatabaseOpenFailure(ex)) {
-			return "the database in " + dataDir.resolve("db").toAbsolutePath().normalize()
+			return new StartFailure("the database in " + dataDir.resolve("db").toAbsolutePath().normalize()
 					+ " cannot be opened: its files are damaged (" + Failures.oneLine(ex)
-					+ "); restore the db folder from a backup (README, Backups) or move it away to start an empty one";
+					+ "); restore the db folder from a backup (README, Backups) or move it away to start an empty one",
+					ExitCodes.FAILED);
 		}
-		return "cannot start: " + Failures.oneLine(ex);
+		return new StartFailure("cannot start: " + Failures.oneLine(ex), ExitCodes.FAILED);
+	}
+
+	/**
+	 * A setting Spring Boot could not bind ({@code --newsletter.send.rate-limit=abc}) or that
+	 * failed its check ({@code @Min}, or the check of a settings class's constructor): its name,
+	 * value and origin, and why. Spring Boot's own messages name neither the setting ("For input
+	 * string: "abc"") nor, for a failed check, anything readable on one line.
+	 */
+	private static String settingError(Throwable ex) {
+		BindException bind = Failures.find(ex, BindException.class);
+		if (bind == null) {
+			return null;
+		}
+		BindValidationException validation = Failures.find(bind, BindValidationException.class);
+		if (validation != null && validation.getValidationErrors().hasErrors()) {
+			ValidationErrors errors = validation.getValidationErrors();
+			ObjectError first = errors.getAllErrors().get(0);
+			String name = errors.getName().toString();
+			String value = "";
+			Origin origin = Origin.from(first);
+			if (first instanceof FieldError field) {
+				name += "." + DataObjectPropertyName.toDashedForm(field.getField());
+				value = " = \"" + field.getRejectedValue() + "\"";
+				String bound = name;
+				origin = origin != null ? origin : errors.getBoundProperties().stream()
+					.filter(property -> property.getName().toString().equals(bound))
+					.map(ConfigurationProperty::getOrigin)
+					.findFirst()
+					.orElse(null);
+			}
+			int more = errors.getAllErrors().size() - 1;
+			return "bad setting " + name + value + where(origin) + ": " + first.getDefaultMessage()
+					+ (more > 0 ? " (and " + more + " more)" : "");
+		}
+		ConfigurationProperty property = bind.getProperty();
+		Throwable cause = bind.getCause() != null ? bind.getCause() : bind;
+		String reason = Failures.oneLine(cause);
+		if (property == null) {
+			// the check of a settings class's constructor: its message names the setting
+			return "bad setting" + (reason.startsWith(bind.getName() + ".") ? "" : " under " + bind.getName()) + ": " + reason;
+		}
+		if (cause instanceof ConversionException) {
+			Class<?> type = bind.getTarget().getType().resolve();
+			reason = "not a valid " + (type != null ? type.getSimpleName() : bind.getTarget().getType()) + " (" + reason + ")";
+		}
+		return "bad setting " + property.getName() + " = \"" + property.getValue() + "\"" + where(property.getOrigin()) + ": "
+				+ reason;
+	}
+
+	/** Where a setting was given: the command line, the environment, or a file's line. */
+	private static String where(Origin origin) {
+		for (Origin o = origin; o != null; o = o.getParent()) {
+			Origin own = o instanceof PropertySourceOrigin source && source.getOrigin() != null ? source.getOrigin() : o;
+			if (own instanceof TextResourceOrigin text && text.getResource() != null) {
+				String line = text.getLocation() == null ? "" : " line " + (text.getLocation().getLine() + 1);
+				return " (" + describe(text.getResource()) + line + ")";
+			}
+			if (o instanceof PropertySourceOrigin source) {
+				String sourceName = source.getPropertySource().getName();
+				if (sourceName.equals("commandLineArgs")) {
+					return " (on the command line)";
+				}
+				if (sourceName.equals("systemEnvironment")) {
+					return " (environment variable " + source.getPropertyName() + ")";
+				}
+			}
+		}
+		return origin == null ? "" : " (" + origin + ")";
+	}
+
+	private static String describe(Resource resource) {
+		if (resource.isFile()) {
+			try {
+				return resource.getFile().toString();
+			}
+			catch (IOException ex) {
+				// described below
+			}
+		}
+		return resource.getDescription();
 	}
 
 	private static String yamlError(Throwable ex, List<Path> configFiles) {

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Locale;
 
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -91,6 +93,31 @@ public record NewsletterProperties(
 	public NewsletterProperties {
 		checkBaseUrl(baseUrl);
 		checkSchedule(schedule);
+		checkAddresses(from, replyTo);
+	}
+
+	/**
+	 * Every message is sent from {@code from} (and answered to {@code reply-to}): checked as the
+	 * messages read them, so a typo is one line at start naming the setting, not an error from
+	 * inside the mail library.
+	 */
+	private static void checkAddresses(String from, String replyTo) {
+		String setting = "newsletter.from";
+		String value = from;
+		try {
+			if (from != null && !from.isBlank()) {
+				new InternetAddress(from, true);
+			}
+			setting = "newsletter.reply-to";
+			value = replyTo;
+			if (replyTo != null && !replyTo.isBlank()) {
+				InternetAddress.parse(replyTo, true);
+			}
+		}
+		catch (AddressException ex) {
+			throw new IllegalArgumentException(setting + " must be an email address, e.g. 'Weekly <news@example.org>'; '"
+					+ value + "' is not (" + ex.getMessage() + ")");
+		}
 	}
 
 	/** A schedule that cannot be read would otherwise only show as a week without an issue. */
