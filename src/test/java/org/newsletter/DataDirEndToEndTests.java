@@ -156,6 +156,19 @@ class DataDirEndToEndTests {
 	}
 
 	@Test
+	void aBackupFolderThatCannotBeMadeIsOneLineNamingItAndWhy() throws IOException {
+		Path file = Files.writeString(work.resolve("notes.txt"), "not a folder");
+
+		var refused = cli.run("backup", file.resolve("backups").toString());
+
+		assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+		assertThat(refused.err().lines().toList()).as(refused.toString()).singleElement().asString()
+			.startsWith("newsletter: cannot write the backup into " + file.resolve("backups") + ": ")
+			.doesNotContain("details in the log");
+		assertThat(file).hasContent("not a folder");
+	}
+
+	@Test
 	void aBackupTakenWhileInUseRestoresTheListAndTheUnsubscribeSecret() throws Exception {
 		Path backups = work.resolve("backups");
 

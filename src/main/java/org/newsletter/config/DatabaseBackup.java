@@ -3,6 +3,7 @@ package org.newsletter.config;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -59,7 +60,14 @@ public class DatabaseBackup {
 		if (Files.exists(dir) && !Files.isDirectory(dir)) {
 			throw new BadInputException(dir + " is not a directory");
 		}
-		PrivateFiles.createDirectories(dir);
+		try {
+			PrivateFiles.createDirectories(dir);
+		}
+		catch (FileSystemException ex) {
+			boolean itself = ex.getFile() != null && Path.of(ex.getFile()).equals(dir);
+			throw new BadInputException("cannot write the backup into " + dir + ": "
+					+ (itself ? Failures.reason(ex) : Failures.describe(ex)));
+		}
 		List<Path> before = tarFiles(dir);
 		backUpQuietly(dir);
 		Path database = tarFiles(dir).stream().filter(file -> !before.contains(file)).findFirst()

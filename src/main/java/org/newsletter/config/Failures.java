@@ -1,5 +1,11 @@
 package org.newsletter.config;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
 
 /** Turns an exception into the one line an operator needs. */
@@ -56,7 +62,7 @@ public final class Failures {
 			root = t;
 		}
 		Throwable shown = chosen != null ? chosen : root;
-		String message = shown.getMessage();
+		String message = shown instanceof FileSystemException files ? describe(files) : shown.getMessage();
 		String line = (message == null || message.isBlank() ? shown.getClass().getSimpleName() : message)
 			.replaceAll("\\s+", " ").strip();
 		if (chosen == null && root.getSuppressed().length > 0) {
@@ -65,5 +71,24 @@ public final class Failures {
 			return line + ": " + oneLine(root.getSuppressed()[0]);
 		}
 		return line;
+	}
+
+	/**
+	 * A file system failure as "file: why": the JDK's message is often the bare path
+	 * ({@code AccessDeniedException: /srv/backups}), the why only in the exception's type.
+	 */
+	static String describe(FileSystemException ex) {
+		return ex.getFile() + (ex.getOtherFile() != null ? " (to " + ex.getOtherFile() + ")" : "") + ": " + reason(ex);
+	}
+
+	/** Why a file system operation failed, in words. */
+	static String reason(FileSystemException ex) {
+		return ex.getReason() != null ? ex.getReason()
+				: ex instanceof AccessDeniedException ? "permission denied"
+				: ex instanceof NoSuchFileException ? "no such file or folder"
+				: ex instanceof FileAlreadyExistsException ? "it already exists"
+				: ex instanceof NotDirectoryException ? "not a folder"
+				: ex instanceof DirectoryNotEmptyException ? "the folder is not empty"
+				: ex.getClass().getSimpleName();
 	}
 }

@@ -1,5 +1,8 @@
 package org.newsletter.config;
 
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -38,5 +41,16 @@ class FailuresTests {
 
 		// then
 		assertThat(line).endsWith("feeds.opml line 3: not a URL");
+	}
+
+	@Test
+	void aFileSystemFailureSaysWhyWhereTheJdkGivesOnlyThePath() {
+		// given: the JDK's message of an AccessDeniedException is the bare path
+		var denied = new UncheckedIOException(new AccessDeniedException("/srv/backups"));
+
+		// when / then
+		assertThat(Failures.oneLine(denied)).isEqualTo("/srv/backups: permission denied");
+		assertThat(Failures.oneLine(new FileSystemException("/srv/a", "/srv/b", "Read-only file system")))
+			.isEqualTo("/srv/a (to /srv/b): Read-only file system");
 	}
 }
