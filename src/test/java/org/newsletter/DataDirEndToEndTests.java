@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -166,6 +167,20 @@ class DataDirEndToEndTests {
 			.startsWith("newsletter: cannot write the backup into " + file.resolve("backups") + ": ")
 			.doesNotContain("details in the log");
 		assertThat(file).hasContent("not a folder");
+	}
+
+	@Test
+	void anExportIntoAFolderWhereNoFileCanBeMadeIsOneLineNamingIt() {
+		// the tests may run as root, whom permissions do not stop; /proc/sys refuses new files to anyone
+		Path folder = Path.of("/proc/sys");
+		Assumptions.assumeTrue(Files.isDirectory(folder), "a Linux /proc");
+
+		var refused = cli.run("subscribers", "export", folder.resolve("list.csv").toString());
+
+		assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+		assertThat(refused.err().lines().toList()).as(refused.toString()).singleElement().asString()
+			.startsWith("newsletter: cannot write " + folder.resolve("list.csv") + ": ")
+			.endsWith(" in " + folder);
 	}
 
 	@Test

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 import org.newsletter.config.BadInputException;
+import org.newsletter.config.Failures;
 
 /**
  * Where a command writes its output: standard output for {@code -}, otherwise a file that
@@ -43,7 +45,14 @@ final class OutputFile {
 			throw new BadInputException("cannot write " + file + ": "
 					+ (Files.isDirectory(target) ? "it is a directory" : "no directory " + target.getParent()));
 		}
-		Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+		Path partial;
+		try {
+			partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+		}
+		catch (FileSystemException ex) {
+			// a folder the user may not write in: nothing is written yet, the input is what is wrong
+			throw new BadInputException("cannot write " + file + ": " + Failures.reason(ex) + " in " + target.getParent());
+		}
 		try {
 			long count;
 			try (Writer writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {

@@ -77,12 +77,12 @@ public final class Failures {
 	 * A file system failure as "file: why": the JDK's message is often the bare path
 	 * ({@code AccessDeniedException: /srv/backups}), the why only in the exception's type.
 	 */
-	static String describe(FileSystemException ex) {
+	public static String describe(FileSystemException ex) {
 		return ex.getFile() + (ex.getOtherFile() != null ? " (to " + ex.getOtherFile() + ")" : "") + ": " + reason(ex);
 	}
 
 	/** Why a file system operation failed, in words. */
-	static String reason(FileSystemException ex) {
+	public static String reason(FileSystemException ex) {
 		return ex.getReason() != null ? ex.getReason()
 				: ex instanceof AccessDeniedException ? "permission denied"
 				: ex instanceof NoSuchFileException ? "no such file or folder"
