@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 import org.newsletter.config.BadInputException;
@@ -92,7 +93,7 @@ final class StartFailures {
 			Origin origin = Origin.from(first);
 			if (first instanceof FieldError field) {
 				name += "." + DataObjectPropertyName.toDashedForm(field.getField());
-				value = " = \"" + field.getRejectedValue() + "\"";
+				value = " = " + shown(name, field.getRejectedValue());
 				String bound = name;
 				origin = origin != null ? origin : errors.getBoundProperties().stream()
 					.filter(property -> property.getName().toString().equals(bound))
@@ -111,12 +112,24 @@ final class StartFailures {
 			// the check of a settings class's constructor: its message names the setting
 			return "bad setting" + (reason.startsWith(bind.getName() + ".") ? "" : " under " + bind.getName()) + ": " + reason;
 		}
+		String name = property.getName().toString();
 		if (cause instanceof ConversionException) {
 			Class<?> type = bind.getTarget().getType().resolve();
-			reason = "not a valid " + (type != null ? type.getSimpleName() : bind.getTarget().getType()) + " (" + reason + ")";
+			// the converter's message quotes the value
+			reason = "not a valid " + (type != null ? type.getSimpleName() : bind.getTarget().getType())
+					+ (isSensitive(name) ? "" : " (" + reason + ")");
 		}
-		return "bad setting " + property.getName() + " = \"" + property.getValue() + "\"" + where(property.getOrigin()) + ": "
-				+ reason;
+		return "bad setting " + name + " = " + shown(name, property.getValue()) + where(property.getOrigin()) + ": " + reason;
+	}
+
+	/** A setting's value, quoted; a password's, a secret's, a key's or a token's is not shown (the line reaches logs). */
+	private static String shown(String name, Object value) {
+		return isSensitive(name) ? "(not shown)" : "\"" + value + "\"";
+	}
+
+	private static boolean isSensitive(String name) {
+		String last = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+		return Stream.of("password", "secret", "key", "token", "credentials").anyMatch(last::contains);
 	}
 
 	/** Where a setting was given: the command line, the environment, or a file's line. */
