@@ -264,6 +264,25 @@ class DataDirEndToEndTests {
 	}
 
 	@Test
+	void aSettingNothingReadsIsWarnedAboutWithWhereItWasGiven() throws IOException {
+		Path yaml = work.resolve("settings.yml");
+		Files.writeString(yaml, "newsletter:\n  title: Weekly\n  send:\n    rate-limt: 5\n");
+
+		var typos = new Cli(dataDir).with("spring.config.additional-location", "optional:file:" + yaml)
+			.with("newsletter.shedule", "0 0 8 * * MON")
+			.run("status");
+
+		assertThat(typos.exitCode()).as(typos.toString()).isZero();
+		assertThat(typos.err().lines()).as(typos.toString()).containsExactlyInAnyOrder(
+				"newsletter: warning: unknown setting newsletter.shedule (on the command line) is ignored"
+						+ " (batch-config/application.yml lists every setting)",
+				"newsletter: warning: unknown setting newsletter.send.rate-limt (" + yaml + " line 4) is ignored"
+						+ " (batch-config/application.yml lists every setting)");
+		var known = new Cli(dataDir).with("newsletter.schedule", "0 0 8 * * MON").with("newsletter.send.rate-limit", "5").run("status");
+		assertThat(known.err()).as(known.toString()).isEmpty();
+	}
+
+	@Test
 	void aBaseUrlThatIsNotAnAbsoluteHttpUrlIsRefusedAtStart() {
 		var refused = cli.with("newsletter.base-url", "not a url at all").run("status");
 

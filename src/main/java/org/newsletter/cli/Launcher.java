@@ -141,6 +141,8 @@ public final class Launcher {
 			application.addListeners(lock);
 			try (ConfigurableApplicationContext context = application.run(springArgs.toArray(String[]::new))) {
 				context.getBean(RunReport.class).printTo(out);
+				UnknownSettings.of(context).forEach(setting -> err.println("newsletter: warning: unknown setting " + setting
+						+ " is ignored (batch-config/application.yml lists every setting)"));
 				var commandLine = commandLine(new SpringCommandFactory(context), out, err);
 				commandLine.setExecutionExceptionHandler(new OneLineErrors());
 				int exitCode = commandLine.execute(command);

@@ -133,7 +133,7 @@ final class StartFailures {
 	}
 
 	/** Where a setting was given: the command line, the environment, or a file's line. */
-	private static String where(Origin origin) {
+	static String where(Origin origin) {
 		for (Origin o = origin; o != null; o = o.getParent()) {
 			Origin own = o instanceof PropertySourceOrigin source && source.getOrigin() != null ? source.getOrigin() : o;
 			if (own instanceof TextResourceOrigin text && text.getResource() != null) {
