@@ -24,8 +24,17 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class FeedServer implements AutoCloseable {
 
-	/** One request as the server saw it. */
-	public record Request(String path, Headers headers, int status) {
+	/**
+	 * One request as the server saw it. It is recorded as it arrives, before it is answered: a
+	 * client that has read its answer always finds its request here (recorded after the answer,
+	 * a test could look before the server's thread had added it).
+	 */
+	public record Request(String path, Headers headers, HttpExchange exchange) {
+
+		/** The status it was answered with (-1 before it was). */
+		public int status() {
+			return exchange.getResponseCode();
+		}
 	}
 
 	private final HttpServer server;
@@ -57,12 +66,11 @@ public final class FeedServer implements AutoCloseable {
 	/** Adds a handler for {@code path}, e.g. a feed that answers 404 or never answers. */
 	public void handle(String path, HttpHandler handler) {
 		server.createContext(path, exchange -> {
+			requests.add(new Request(exchange.getRequestURI().getPath(), exchange.getRequestHeaders(), exchange));
 			try {
 				handler.handle(exchange);
 			}
 			finally {
-				requests.add(new Request(exchange.getRequestURI().getPath(), exchange.getRequestHeaders(),
-						exchange.getResponseCode()));
 				exchange.close();
 			}
 		});
@@ -111,11 +119,10 @@ public final class FeedServer implements AutoCloseable {
 	}
 
 	private void serveFile(HttpExchange exchange) throws IOException {
+		requests.add(new Request(exchange.getRequestURI().getPath(), exchange.getRequestHeaders(), exchange));
 		String name = exchange.getRequestURI().getPath().substring("/feeds/".length());
 		Path file = folder.resolve(name).normalize();
-		int status;
 		if (!file.startsWith(folder) || !Files.isRegularFile(file)) {
-			status = 404;
 			exchange.sendResponseHeaders(404, -1);
 		}
 		else {
@@ -124,18 +131,15 @@ public final class FeedServer implements AutoCloseable {
 			exchange.getResponseHeaders().set("ETag", etag);
 			exchange.getResponseHeaders().set("Content-Type", "application/xml");
 			if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
-				status = 304;
 				exchange.sendResponseHeaders(304, -1);
 			}
 			else {
-				status = 200;
 				exchange.sendResponseHeaders(200, body.length);
 				try (OutputStream out = exchange.getResponseBody()) {
 					out.write(body);
 				}
 			}
 		}
-		requests.add(new Request(exchange.getRequestURI().getPath(), exchange.getRequestHeaders(), status));
 		exchange.close();
 	}
 
