@@ -6,8 +6,7 @@ import java.util.List;
 import org.springframework.boot.context.properties.BoundConfigurationProperties;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.env.OriginTrackedMapPropertySource;
-import org.springframework.boot.origin.Origin;
-import org.springframework.boot.origin.OriginLookup;
+import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
@@ -40,18 +39,12 @@ final class UnknownSettings {
 			}
 			for (String key : names.getPropertyNames()) {
 				ConfigurationPropertyName name = ConfigurationPropertyName.adapt(key, '.');
-				boolean read = bound.get(name) != null || bound.getAll().keySet().stream().anyMatch(b -> b.isAncestorOf(name));
-				if (NEWSLETTER.isAncestorOf(name) && !read) {
-					unknown.add(key + (source.getName().equals("commandLineArgs") ? " (on the command line)"
-							: StartFailures.where(source instanceof OriginLookup<?> ? origin(source, key) : null)));
+				if (NEWSLETTER.isAncestorOf(name) && bound.get(name) == null
+						&& bound.getAll().keySet().stream().noneMatch(b -> b.isAncestorOf(name))) {
+					unknown.add(key + StartFailures.where(PropertySourceOrigin.get(source, key)));
 				}
 			}
 		}
 		return unknown;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Origin origin(PropertySource<?> source, String key) {
-		return ((OriginLookup<String>) source).getOrigin(key);
 	}
 }

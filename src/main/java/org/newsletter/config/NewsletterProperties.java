@@ -102,22 +102,28 @@ public record NewsletterProperties(
 	 * inside the mail library.
 	 */
 	private static void checkAddresses(String from, String replyTo) {
-		String setting = "newsletter.from";
-		String value = from;
+		checkAddress("newsletter.from", from, value -> new InternetAddress(value, true));
+		checkAddress("newsletter.reply-to", replyTo, value -> InternetAddress.parse(value, true));
+	}
+
+	private static void checkAddress(String setting, String value, AddressParser parser) {
+		if (value == null || value.isBlank()) {
+			return;
+		}
 		try {
-			if (from != null && !from.isBlank()) {
-				new InternetAddress(from, true);
-			}
-			setting = "newsletter.reply-to";
-			value = replyTo;
-			if (replyTo != null && !replyTo.isBlank()) {
-				InternetAddress.parse(replyTo, true);
-			}
+			parser.parse(value);
 		}
 		catch (AddressException ex) {
 			throw new IllegalArgumentException(setting + " must be an email address, e.g. 'Weekly <news@example.org>'; '"
 					+ value + "' is not (" + ex.getMessage() + ")");
 		}
+	}
+
+	/** Jakarta Mail's reading of an address setting. */
+	@FunctionalInterface
+	private interface AddressParser {
+
+		void parse(String value) throws AddressException;
 	}
 
 	/** A schedule that cannot be read would otherwise only show as a week without an issue. */

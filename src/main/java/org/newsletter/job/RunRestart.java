@@ -134,7 +134,6 @@ public class RunRestart {
 		return jobOperator.restart(resumable);
 	}
 
-	/** Spring Batch 6's JDBC job repository throws, rather than answer null, for an id it does not have. */
 	/** The newest execution of the same instance: restarting an old failed one means restarting the issue. */
 	private JobExecution latestOfInstance(JobExecution execution) {
 		JobExecution last = jobRepository.getLastJobExecution(execution.getJobInstance());
